@@ -1,0 +1,75 @@
+//! The one error type of the core. Every message says what failed, why, and
+//! what to do; `code` is what the UI branches on, never the message text.
+
+use crate::plan::TemplateError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Stable, machine-readable error kinds that cross the IPC boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    Conflict,
+    StoreUnavailable,
+    StoreTooNew,
+    InvalidTemplate,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::StoreTooNew => "store_too_new",
+            ErrorCode::InvalidTemplate => "invalid_template",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "cannot open the store {path}: {reason}. Check that the folder exists and is writable, or pass another path with --store (or GOLIVE_STORE)."
+    )]
+    StoreUnavailable { path: String, reason: String },
+    #[error(
+        "the store {path} was written by a newer golive (schema version {found}, this build knows up to {known}); it was left untouched. Install the newer golive to open it."
+    )]
+    StoreTooNew {
+        path: String,
+        found: usize,
+        known: usize,
+    },
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("database error: {0}. The change was not saved; try again, and report it if it persists.")]
+    Database(#[from] rusqlite::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::StoreUnavailable { .. } => ErrorCode::StoreUnavailable,
+            Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
+            Error::Template(_) => ErrorCode::InvalidTemplate,
+            Error::Database(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}

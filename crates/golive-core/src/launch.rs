@@ -1,0 +1,245 @@
+//! Launches: one go-live each, created from a plan template.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::actor::Change;
+use crate::calendar::{self, GoLive};
+use crate::plan::{PlanData, Template};
+use crate::store::{Store, new_id};
+use crate::{Error, Result, format_timestamp};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Launch {
+    pub id: String,
+    pub name: String,
+    pub platform: String,
+    /// Day 0's wall-clock date and time, e.g. `2026-12-07T09:00:00`.
+    pub go_live_local: String,
+    pub time_zone: String,
+    pub template_name: String,
+    pub template_version: u32,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+impl Launch {
+    pub fn go_live(&self) -> Result<GoLive> {
+        GoLive::new(&self.go_live_local, &self.time_zone)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLaunch {
+    pub name: String,
+    pub platform: String,
+    pub go_live_local: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Role {
+    pub key: String,
+    pub name: String,
+    pub signoff: bool,
+}
+
+const LAUNCH_COLUMNS: &str = "id, name, platform, go_live_local, time_zone, template_name, template_version, created_at, created_by";
+
+fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
+    Ok(Launch {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        platform: row.get(2)?,
+        go_live_local: row.get(3)?,
+        time_zone: row.get(4)?,
+        template_name: row.get(5)?,
+        template_version: row.get(6)?,
+        created_at: row.get(7)?,
+        created_by: row.get(8)?,
+    })
+}
+
+/// Creates a launch with every role, phase, section and item of `template`,
+/// in one transaction with its audit event.
+pub fn create(store: &mut Store, change: &Change, new: &NewLaunch, template: &Template) -> Result<Launch> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidInput(
+            "the launch needs a name, e.g. \"Arxos platform\"".into(),
+        ));
+    }
+    if name.chars().count() > 120 {
+        return Err(Error::InvalidInput("the launch name is longer than 120 characters; shorten it".into()));
+    }
+    let platform = new.platform.trim();
+    let go_live = GoLive::new(&new.go_live_local, &new.time_zone)?;
+    let go_live_local = go_live.local.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    let plan_json = serde_json::to_string(&template.data())
+        .map_err(|e| Error::Internal(format!("the plan data cannot be encoded: {e}")))?;
+    let launch = Launch {
+        id: new_id(),
+        name: name.to_string(),
+        platform: platform.to_string(),
+        go_live_local,
+        time_zone: go_live.time_zone_name.trim().to_string(),
+        template_name: template.plan.name.get_ref().clone(),
+        template_version: template.plan.version,
+        created_at: format_timestamp(change.at),
+        created_by: change.actor.display(),
+    };
+    store.write(change, |tx| {
+        tx.execute(
+            &format!("INSERT INTO launches ({LAUNCH_COLUMNS}, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            params![
+                launch.id,
+                launch.name,
+                launch.platform,
+                launch.go_live_local,
+                launch.time_zone,
+                launch.template_name,
+                launch.template_version,
+                launch.created_at,
+                launch.created_by,
+                plan_json
+            ],
+        )?;
+        for (position, role) in (0_i64..).zip(&template.roles) {
+            tx.execute(
+                "INSERT INTO roles (launch_id, key, name, signoff, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![launch.id, role.key.get_ref(), role.name, role.signoff, position],
+            )?;
+        }
+        let mut insert_item = tx.prepare(
+            "INSERT INTO items (id, launch_id, section_id, key, title, description, owner_role, due_day, gate, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (p, phase) in (0_i64..).zip(&template.phases) {
+            let phase_id = new_id();
+            tx.execute(
+                "INSERT INTO phases (id, launch_id, key, name, description, first_day, last_day, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    phase_id,
+                    launch.id,
+                    phase.key.get_ref(),
+                    phase.name,
+                    phase.description,
+                    phase.first_day.get_ref(),
+                    phase.last_day.get_ref(),
+                    p
+                ],
+            )?;
+            for (s, section) in (0_i64..).zip(&phase.sections) {
+                let section_id = new_id();
+                tx.execute(
+                    "INSERT INTO sections (id, launch_id, phase_id, key, title, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![section_id, launch.id, phase_id, section.key.get_ref(), section.title.get_ref(), s],
+                )?;
+                for (i, item) in (0_i64..).zip(&section.items) {
+                    insert_item.execute(params![
+                        new_id(),
+                        launch.id,
+                        section_id,
+                        item.key.get_ref(),
+                        item.title.get_ref(),
+                        item.description,
+                        item.owner.get_ref(),
+                        item.due_day.get_ref(),
+                        item.gate,
+                        i
+                    ])?;
+                }
+            }
+        }
+        tx.audit(
+            Some(&launch.id),
+            "launch.create",
+            &format!("launch:{}", launch.id),
+            serde_json::json!({
+                "name": launch.name,
+                "platform": launch.platform,
+                "go_live": launch.go_live_local,
+                "time_zone": launch.time_zone,
+                "template": launch.template_name,
+                "template_version": launch.template_version,
+                "items": template.item_count(),
+            }),
+        )?;
+        Ok(())
+    })?;
+    tracing::info!(launch = %launch.id, name = %launch.name, "launch created");
+    Ok(launch)
+}
+
+/// All launches, newest first.
+pub fn list(conn: &Connection) -> Result<Vec<Launch>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LAUNCH_COLUMNS} FROM launches ORDER BY created_at DESC, id DESC"
+    ))?;
+    let launches = stmt.query_map([], launch_from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(launches)
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Launch> {
+    conn.query_row(
+        &format!("SELECT {LAUNCH_COLUMNS} FROM launches WHERE id = ?1"),
+        [id],
+        launch_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("there is no launch with id {id}; list them with `golive launches`")))
+}
+
+/// Picks a launch by id, id prefix or exact name; the newest without a selector.
+pub fn select(conn: &Connection, selector: Option<&str>) -> Result<Launch> {
+    let launches = list(conn)?;
+    let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) else {
+        return launches.into_iter().next().ok_or_else(|| {
+            Error::NotFound(
+                "this store has no launch yet. Create one with `golive init --name NAME --go-live YYYY-MM-DDTHH:MM --tz ZONE`, or in the app."
+                    .into(),
+            )
+        });
+    };
+    let mut matching: Vec<Launch> = launches
+        .into_iter()
+        .filter(|l| l.id == selector || l.name == selector || (selector.len() >= 4 && l.id.starts_with(selector)))
+        .collect();
+    match matching.len() {
+        1 => Ok(matching.remove(0)),
+        0 => Err(Error::NotFound(format!(
+            "no launch matches {selector:?}; list them with `golive launches` and pass an id or an exact name"
+        ))),
+        n => Err(Error::InvalidInput(format!(
+            "{n} launches match {selector:?}; pass the launch id instead (see `golive launches`)"
+        ))),
+    }
+}
+
+pub fn roles(conn: &Connection, launch_id: &str) -> Result<Vec<Role>> {
+    let mut stmt = conn.prepare("SELECT key, name, signoff FROM roles WHERE launch_id = ?1 ORDER BY position")?;
+    let roles = stmt
+        .query_map([launch_id], |row| {
+            Ok(Role {
+                key: row.get(0)?,
+                name: row.get(1)?,
+                signoff: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(roles)
+}
+
+pub fn plan_data(conn: &Connection, launch_id: &str) -> Result<PlanData> {
+    let json: String = conn
+        .query_row("SELECT plan_json FROM launches WHERE id = ?1", [launch_id], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("there is no launch with id {launch_id}")))?;
+    serde_json::from_str(&json).map_err(|e| Error::Internal(format!("the stored plan of launch {launch_id} is unreadable: {e}")))
+}
+
+/// Time zones offered when creating a launch.
+pub fn time_zones() -> Vec<String> {
+    calendar::time_zone_names()
+}

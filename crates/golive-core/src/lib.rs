@@ -1,0 +1,22 @@
+//! golive's core: the store, the plan, readiness and the audit trail.
+//!
+//! Nothing here knows about Tauri or the terminal: the desktop shell
+//! (`src-tauri/`) and the `golive` command line both drive these functions,
+//! and the tests drive them without either.
+
+pub mod actor;
+pub mod audit;
+pub mod calendar;
+pub mod error;
+pub mod launch;
+pub mod paths;
+pub mod plan;
+pub mod readiness;
+pub mod store;
+mod time;
+pub mod watch;
+
+pub use actor::{Actor, Change};
+pub use error::{Error, ErrorCode, Result};
+pub use store::Store;
+pub use time::{format_timestamp, parse_timestamp};
