@@ -19,11 +19,11 @@ pub struct Actor {
 
 impl Actor {
     /// The OS user running this process. Falls back to "unknown" rather than
-    /// failing: a missing `$USER` must not stop anyone from ticking an item.
+    /// failing: an odd account database must not stop anyone from ticking.
     pub fn os_user() -> String {
-        ["USER", "USERNAME", "LOGNAME"]
-            .iter()
-            .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        whoami::username()
+            .ok()
+            .filter(|name| !name.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string())
     }
 

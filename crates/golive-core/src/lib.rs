@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod error;
 pub mod launch;
+pub mod logging;
 pub mod paths;
 pub mod plan;
 pub mod readiness;
