@@ -11,6 +11,7 @@ use crate::{Error, Result};
 /// The person behind a change: the OS user, with the display name and role
 /// they chose (`golive profile`, or the profile dialog in the app).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Actor {
     pub user: String,
     pub name: Option<String>,

@@ -18,7 +18,9 @@ use crate::{Result, format_timestamp};
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Event {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: i64,
     pub at: String,
     pub launch_id: Option<String>,
@@ -194,7 +196,9 @@ pub fn events(conn: &Connection, query: &Query) -> Result<Vec<Event>> {
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Verification {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub events: u64,
     /// Hash of the last event, or the genesis hash for an empty trail.
     pub head: String,
@@ -208,7 +212,9 @@ impl Verification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BadEvent {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: i64,
     pub problem: String,
 }

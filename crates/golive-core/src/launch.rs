@@ -10,6 +10,7 @@ use crate::store::{Store, new_id};
 use crate::{Error, Result, format_timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Launch {
     pub id: String,
     pub name: String,
@@ -38,6 +39,7 @@ pub struct NewLaunch {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Role {
     pub key: String,
     pub name: String,

@@ -14,6 +14,7 @@ use crate::{Error, Result, format_timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Status {
     Open,
     Done,
@@ -48,6 +49,7 @@ impl Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Item {
     pub key: String,
     pub title: String,
@@ -71,6 +73,7 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Section {
     pub key: String,
     pub title: String,
@@ -78,6 +81,7 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub total: u32,
     pub done: u32,
@@ -108,6 +112,7 @@ impl Progress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Phase {
     pub key: String,
     pub name: String,
@@ -122,6 +127,7 @@ pub struct Phase {
 
 /// The whole checklist of a launch, as of `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Checklist {
     pub launch: Launch,
     pub today: String,
@@ -140,6 +146,7 @@ impl Checklist {
 
 /// What the dashboard and `golive status` show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub launch: Launch,
     pub now: String,
@@ -148,6 +155,7 @@ pub struct Summary {
     /// The go-live instant, RFC 3339 UTC.
     pub go_live_at: String,
     /// Seconds from `now` to go-live; negative once it has passed.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seconds_to_go_live: i64,
     pub phases: Vec<PhaseProgress>,
     pub overall: Progress,
@@ -158,6 +166,7 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PhaseProgress {
     pub key: String,
     pub name: String,
