@@ -1,0 +1,80 @@
+// The window's state: which launch is open and its latest data. Views read
+// it; every change goes through ipc and then reloads what it affects.
+import { ipc, messageOf, onStoreChanged, type AppInfo, type Checklist, type Item, type Launch, type Summary } from './ipc';
+
+export type View = 'dashboard' | 'readiness';
+
+export class AppModel {
+  info = $state<AppInfo | null>(null);
+  launches = $state<Launch[]>([]);
+  launchId = $state<string | null>(null);
+  summary = $state<Summary | null>(null);
+  checklist = $state<Checklist | null>(null);
+  view = $state<View>('dashboard');
+  creating = $state(false);
+  /** The store could not be opened: nothing else works. */
+  fatal = $state<string | null>(null);
+  /** A refresh failed; shown as a banner, the last data stays visible. */
+  problem = $state<string | null>(null);
+  started = $state(false);
+
+  launch = $derived(this.launches.find((l) => l.id === this.launchId) ?? null);
+
+  async start(): Promise<void> {
+    try {
+      this.info = await ipc.appInfo();
+      await this.refresh();
+      await onStoreChanged(() => void this.refresh());
+    } catch (error) {
+      this.fatal = messageOf(error);
+    } finally {
+      this.started = true;
+    }
+  }
+
+  /** Reloads launches and the open launch's data. */
+  async refresh(): Promise<void> {
+    try {
+      this.launches = await ipc.listLaunches();
+      if (!this.launchId || !this.launches.some((l) => l.id === this.launchId)) {
+        this.launchId = this.launches[0]?.id ?? null;
+      }
+      if (this.launchId) {
+        const [summary, checklist] = await Promise.all([
+          ipc.launchSummary(this.launchId),
+          ipc.launchChecklist(this.launchId),
+        ]);
+        this.summary = summary;
+        this.checklist = checklist;
+      } else {
+        this.summary = null;
+        this.checklist = null;
+      }
+      this.problem = null;
+    } catch (error) {
+      this.problem = `Could not load the launch: ${messageOf(error)}`;
+    }
+  }
+
+  async open(launchId: string): Promise<void> {
+    this.launchId = launchId;
+    await this.refresh();
+  }
+
+  async created(launch: Launch): Promise<void> {
+    this.creating = false;
+    this.launchId = launch.id;
+    this.view = 'dashboard';
+    await this.refresh();
+  }
+
+  /** Puts a changed item in place at once, then reloads the totals. */
+  async itemChanged(item: Item): Promise<void> {
+    const sections = this.checklist?.phases.flatMap((p) => p.sections) ?? [];
+    for (const section of sections) {
+      const index = section.items.findIndex((i) => i.key === item.key);
+      if (index >= 0) section.items[index] = item;
+    }
+    await this.refresh();
+  }
+}
