@@ -1,0 +1,27 @@
+//! End-to-end tests of the real desktop app in its real webview:
+//! tauri-driver in front of WebKitWebDriver, under the display the caller
+//! provides (`make test` runs them under Xvfb). Screenshots of every screen
+//! go to `target/e2e-artifacts/`.
+
+mod driver;
+mod readiness;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Every GUI step is bounded so a hung webview fails the test instead of CI.
+pub const STEP: Duration = Duration::from_secs(20);
+
+pub fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/e2e-artifacts");
+    dir
+}
+
+/// The `golive` CLI built beside the app (`make test` builds the workspace).
+pub fn golive_cli() -> PathBuf {
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_golive-desktop"));
+    let cli = app.with_file_name(format!("golive{}", std::env::consts::EXE_SUFFIX));
+    assert!(cli.exists(), "{} is missing: build the workspace first (`cargo build --workspace`, as `make test` does)", cli.display());
+    cli
+}

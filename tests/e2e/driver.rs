@@ -1,0 +1,173 @@
+//! Starting the app under tauri-driver and talking to it over WebDriver.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use serde_json::json;
+
+use crate::STEP;
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// tauri-driver with its WebKitWebDriver child. Dropping it sends SIGTERM:
+/// tauri-driver stops its WebKitWebDriver only on TERM/INT/QUIT, and a
+/// leftover one keeps its port and hangs the next run.
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    fn start(store: &Path, home: &Path) -> TauriDriver {
+        let logs = home.join("logs");
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests under Xvfb (`make test` does)"
+        );
+        let (port, native_port) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("GOLIVE_STORE", store)
+            .env("GOLIVE_LOG_DIR", logs)
+            // The webview's own storage (theme choice, caches) is per test too.
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start tauri-driver ({e}); install it with `cargo install tauri-driver --locked --version 2.1.0` (`make test` does)"));
+        let driver = TauriDriver { child, port };
+        let deadline = Instant::now() + STEP;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within {STEP:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One run of the app on one store.
+pub struct App {
+    pub client: Client,
+    _driver: TauriDriver,
+}
+
+impl App {
+    pub async fn start(store: &Path) -> App {
+        assert!(
+            cfg!(feature = "custom-protocol"),
+            "the end-to-end tests need the UI embedded: run them with `--features custom-protocol` (`make test` does)"
+        );
+        let home = store.parent().expect("the store is in a test folder");
+        let driver = TauriDriver::start(store, home);
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_golive-desktop") }));
+        caps.insert("browserName".into(), json!("wry"));
+        let client = tokio::time::timeout(
+            STEP,
+            ClientBuilder::rustls().expect("TLS connector").capabilities(caps).connect(&format!("http://127.0.0.1:{}", driver.port)),
+        )
+        .await
+        .expect("the WebDriver session did not start in time")
+        .expect("start a WebDriver session with the app");
+        App { client, _driver: driver }
+    }
+
+    pub async fn quit(self) {
+        let _ = tokio::time::timeout(STEP, self.client.close()).await;
+    }
+
+    /// Waits for the element; fails with the selector if it never shows.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(STEP)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear within {STEP:?}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}"))
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap_or_else(|e| panic!("attribute {name} of {css}: {e}"))
+    }
+
+    /// Polls until `check` holds for the element's attribute, or fails saying what it saw.
+    pub async fn wait_for_attr(&self, css: &str, name: &str, want: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.attr(css, name).await;
+            if seen.as_deref() == Some(want) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} [{name}] stayed {seen:?}, expected {want:?} within {within:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn wait_for_text(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + STEP;
+        loop {
+            // Rendered text: CSS may have changed its case (labels are upper-cased).
+            let seen = self.text(css).await;
+            if seen.to_lowercase().contains(&want.to_lowercase()) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} never showed {want:?}; it shows {seen:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn gone(&self, css: &str) {
+        let deadline = Instant::now() + STEP;
+        while !self.client.find_all(Locator::Css(css)).await.expect("query the page").is_empty() {
+            assert!(Instant::now() < deadline, "{css} is still shown after {STEP:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window as `target/e2e-artifacts/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let transitions and fonts settle so the picture shows the real screen.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot {name} is not a PNG");
+        let path: PathBuf = crate::artifacts().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("save the screenshot");
+        path
+    }
+}
