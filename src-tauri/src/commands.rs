@@ -42,7 +42,9 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn list_launches(state: State<'_, AppState>) -> Result<Vec<Launch>, CommandError> {
-    state.with_store(|store, _| launch::list(store.conn())).await
+    state
+        .with_store(|store, _| launch::list(store.conn()))
+        .await
 }
 
 #[tauri::command]
@@ -61,7 +63,10 @@ pub struct NewLaunchInput {
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn create_launch(state: State<'_, AppState>, input: NewLaunchInput) -> Result<Launch, CommandError> {
+pub async fn create_launch(
+    state: State<'_, AppState>,
+    input: NewLaunchInput,
+) -> Result<Launch, CommandError> {
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
@@ -78,17 +83,27 @@ pub async fn create_launch(state: State<'_, AppState>, input: NewLaunchInput) ->
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn launch_summary(state: State<'_, AppState>, launch_id: String) -> Result<Summary, CommandError> {
+pub async fn launch_summary(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Summary, CommandError> {
     state
-        .with_store(move |store, _| readiness::summary(store.conn(), &launch_id, jiff::Timestamp::now()))
+        .with_store(move |store, _| {
+            readiness::summary(store.conn(), &launch_id, jiff::Timestamp::now())
+        })
         .await
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn launch_checklist(state: State<'_, AppState>, launch_id: String) -> Result<Checklist, CommandError> {
+pub async fn launch_checklist(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Checklist, CommandError> {
     state
-        .with_store(move |store, _| readiness::checklist(store.conn(), &launch_id, jiff::Timestamp::now()))
+        .with_store(move |store, _| {
+            readiness::checklist(store.conn(), &launch_id, jiff::Timestamp::now())
+        })
         .await
 }
 

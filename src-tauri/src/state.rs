@@ -36,9 +36,11 @@ impl AppState {
         let store = self.store.clone()?;
         let user = self.user.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let mut store = store
-                .lock()
-                .map_err(|_| CommandError::internal("the store lock was poisoned by an earlier failure; restart golive"))?;
+            let mut store = store.lock().map_err(|_| {
+                CommandError::internal(
+                    "the store lock was poisoned by an earlier failure; restart golive",
+                )
+            })?;
             body(&mut store, &user).map_err(CommandError::from)
         })
         .await
@@ -48,5 +50,8 @@ impl AppState {
 
 /// The change made now by the person using the app.
 pub fn change_now(store: &Store, user: &str) -> golive_core::Result<Change> {
-    Ok(Change::new(actor::load(store, user)?, jiff::Timestamp::now()))
+    Ok(Change::new(
+        actor::load(store, user)?,
+        jiff::Timestamp::now(),
+    ))
 }

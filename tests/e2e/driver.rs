@@ -11,7 +11,10 @@ use serde_json::json;
 use crate::STEP;
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// tauri-driver with its WebKitWebDriver child. Dropping it sends SIGTERM:
@@ -45,7 +48,10 @@ impl TauriDriver {
         let driver = TauriDriver { child, port };
         let deadline = Instant::now() + STEP;
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within {STEP:?}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port} within {STEP:?}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         driver
@@ -54,7 +60,9 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -67,6 +75,11 @@ impl Drop for TauriDriver {
     }
 }
 
+/// Whether this build embeds `ui/dist` (else the app would wait for a dev server).
+fn ui_embedded() -> bool {
+    cfg!(feature = "custom-protocol")
+}
+
 /// One run of the app on one store.
 pub struct App {
     pub client: Client,
@@ -76,22 +89,31 @@ pub struct App {
 impl App {
     pub async fn start(store: &Path) -> App {
         assert!(
-            cfg!(feature = "custom-protocol"),
+            ui_embedded(),
             "the end-to-end tests need the UI embedded: run them with `--features custom-protocol` (`make test` does)"
         );
         let home = store.parent().expect("the store is in a test folder");
         let driver = TauriDriver::start(store, home);
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_golive-desktop") }));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_golive-desktop") }),
+        );
         caps.insert("browserName".into(), json!("wry"));
         let client = tokio::time::timeout(
             STEP,
-            ClientBuilder::rustls().expect("TLS connector").capabilities(caps).connect(&format!("http://127.0.0.1:{}", driver.port)),
+            ClientBuilder::rustls()
+                .expect("TLS connector")
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{}", driver.port)),
         )
         .await
         .expect("the WebDriver session did not start in time")
         .expect("start a WebDriver session with the app");
-        App { client, _driver: driver }
+        App {
+            client,
+            _driver: driver,
+        }
     }
 
     pub async fn quit(self) {
@@ -109,21 +131,39 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}"))
+        self.find(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.find(css).await;
-        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
-        self.find(css).await.attr(name).await.unwrap_or_else(|e| panic!("attribute {name} of {css}: {e}"))
+        self.find(css)
+            .await
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("attribute {name} of {css}: {e}"))
     }
 
     /// Polls until `check` holds for the element's attribute, or fails saying what it saw.
@@ -134,7 +174,10 @@ impl App {
             if seen.as_deref() == Some(want) {
                 return;
             }
-            assert!(Instant::now() < deadline, "{css} [{name}] stayed {seen:?}, expected {want:?} within {within:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{css} [{name}] stayed {seen:?}, expected {want:?} within {within:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -147,15 +190,27 @@ impl App {
             if seen.to_lowercase().contains(&want.to_lowercase()) {
                 return;
             }
-            assert!(Instant::now() < deadline, "{css} never showed {want:?}; it shows {seen:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{css} never showed {want:?}; it shows {seen:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     pub async fn gone(&self, css: &str) {
         let deadline = Instant::now() + STEP;
-        while !self.client.find_all(Locator::Css(css)).await.expect("query the page").is_empty() {
-            assert!(Instant::now() < deadline, "{css} is still shown after {STEP:?}");
+        while !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("query the page")
+            .is_empty()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{css} is still shown after {STEP:?}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -164,8 +219,15 @@ impl App {
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // Let transitions and fonts settle so the picture shows the real screen.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
-        assert!(png.starts_with(b"\x89PNG"), "the screenshot {name} is not a PNG");
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        assert!(
+            png.starts_with(b"\x89PNG"),
+            "the screenshot {name} is not a PNG"
+        );
         let path: PathBuf = crate::artifacts().join(format!("{name}.png"));
         std::fs::write(&path, png).expect("save the screenshot");
         path

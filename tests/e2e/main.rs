@@ -22,6 +22,10 @@ pub fn artifacts() -> PathBuf {
 pub fn golive_cli() -> PathBuf {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_golive-desktop"));
     let cli = app.with_file_name(format!("golive{}", std::env::consts::EXE_SUFFIX));
-    assert!(cli.exists(), "{} is missing: build the workspace first (`cargo build --workspace`, as `make test` does)", cli.display());
+    assert!(
+        cli.exists(),
+        "{} is missing: build the workspace first (`cargo build --workspace`, as `make test` does)",
+        cli.display()
+    );
     cli
 }

@@ -1,1 +1,52 @@
-fn main() {}
+//! `golive-bench`: generates the large store of QUALITY.md and measures
+//! golive against baselines taken in the same run. Figures are printed, never
+//! asserted: these machines are too noisy for timed assertions.
+
+mod generate;
+mod measure;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "golive-bench",
+    about = "Large-store generator and benchmarks for golive (make bench)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the large store (1 launch, 1,000 items, 100,000 audit events)
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        items: usize,
+        #[arg(long, default_value_t = 100_000)]
+        events: usize,
+    },
+    /// Generate the large store in DIR and print every figure beside its baseline
+    Run {
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+        /// Ticks measured for the p50/p99 figures
+        #[arg(long, default_value_t = 400)]
+        ticks: usize,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Generate { out, items, events } => {
+            let report = generate::large_store(&out, items, events)?;
+            println!("{report}");
+        }
+        Command::Run { dir, ticks } => measure::run(&dir, ticks)?,
+    }
+    Ok(())
+}

@@ -17,7 +17,11 @@ use golive_core::{Actor, Change, Store, actor, paths, readiness};
 use jiff::Timestamp;
 
 #[derive(Parser)]
-#[command(name = "golive", version, about = "golive — the go-live control center, on the command line")]
+#[command(
+    name = "golive",
+    version,
+    about = "golive — the go-live control center, on the command line"
+)]
 struct Cli {
     /// The store file [default: $GOLIVE_STORE, else the platform data folder]
     #[arg(long, global = true, value_name = "PATH")]
@@ -132,7 +136,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Init { .. } => OpenMode::CreateIfMissing,
         _ => OpenMode::MustExist,
     };
-    if let Command::Init { template: Some(file), .. } = &cli.command {
+    if let Command::Init {
+        template: Some(file),
+        ..
+    } = &cli.command
+    {
         // Check the template before the store is created or touched.
         plan::load(file).map_err(golive_core::Error::from)?;
     }
@@ -142,12 +150,23 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     let selected = |store: &Store| launch::select(store.conn(), cli.launch.as_deref());
 
     match cli.command {
-        Command::Init { name, go_live, time_zone, platform, template } => {
+        Command::Init {
+            name,
+            go_live,
+            time_zone,
+            platform,
+            template,
+        } => {
             let template = match template {
                 Some(file) => plan::load(&file).map_err(golive_core::Error::from)?,
                 None => Template::standard(),
             };
-            let new = NewLaunch { name, platform, go_live_local: go_live, time_zone };
+            let new = NewLaunch {
+                name,
+                platform,
+                go_live_local: go_live,
+                time_zone,
+            };
             let created = launch::create(&mut store, &change, &new, &template)?;
             let summary = readiness::summary(store.conn(), &created.id, now)?;
             if json {
@@ -185,10 +204,16 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let mut checklist = readiness::checklist(store.conn(), &launch.id, now)?;
             if let Some(phase) = phase {
                 let keys: Vec<String> = checklist.phases.iter().map(|p| p.key.clone()).collect();
-                checklist.phases.retain(|p| p.key.eq_ignore_ascii_case(&phase));
+                checklist
+                    .phases
+                    .retain(|p| p.key.eq_ignore_ascii_case(&phase));
                 if checklist.phases.is_empty() {
                     return Err(Failure {
-                        message: format!("launch {:?} has no phase {phase:?}; its phases are {}", launch.name, keys.join(", ")),
+                        message: format!(
+                            "launch {:?} has no phase {phase:?}; its phases are {}",
+                            launch.name,
+                            keys.join(", ")
+                        ),
                         status: 2,
                     });
                 }
@@ -211,7 +236,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Log { limit } => {
             let launch = selected(&store)?;
-            let events = audit::events(store.conn(), &Query { launch_id: Some(launch.id.clone()), limit })?;
+            let events = audit::events(
+                store.conn(),
+                &Query {
+                    launch_id: Some(launch.id.clone()),
+                    limit,
+                },
+            )?;
             if json {
                 print_json(&events);
             } else {
@@ -250,7 +281,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn report_item(store: &Store, launch: &Launch, key: &str, now: Timestamp, json: bool, verb: &str) -> Result<(), Failure> {
+fn report_item(
+    store: &Store,
+    launch: &Launch,
+    key: &str,
+    now: Timestamp,
+    json: bool,
+    verb: &str,
+) -> Result<(), Failure> {
     let item = readiness::item(store.conn(), &launch.id, key, now)?;
     if json {
         print_json(&item);

@@ -19,16 +19,31 @@ pub fn local_time(stored: &str, time_zone: &str) -> String {
 }
 
 fn go_live_line(launch: &Launch) -> String {
-    let when = launch.go_live_local.get(..16).unwrap_or(&launch.go_live_local).replace('T', " ");
-    let platform = if launch.platform.is_empty() { String::new() } else { format!(" ({})", launch.platform) };
-    format!("{}{platform} — go-live {when} {}", launch.name, launch.time_zone)
+    let when = launch
+        .go_live_local
+        .get(..16)
+        .unwrap_or(&launch.go_live_local)
+        .replace('T', " ");
+    let platform = if launch.platform.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", launch.platform)
+    };
+    format!(
+        "{}{platform} — go-live {when} {}",
+        launch.name, launch.time_zone
+    )
 }
 
 pub fn countdown(seconds: i64) -> String {
     if seconds <= 0 {
         return "go-live has passed".into();
     }
-    let (days, hours, minutes) = (seconds / 86_400, seconds % 86_400 / 3600, seconds % 3600 / 60);
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+    );
     if days > 0 {
         format!("go-live in {days}d {hours}h {minutes}m")
     } else {
@@ -45,14 +60,24 @@ pub fn day_label(day: i32) -> String {
 }
 
 fn progress_cells(p: &Progress) -> String {
-    let overdue = if p.overdue > 0 { format!("  {} overdue", p.overdue) } else { String::new() };
+    let overdue = if p.overdue > 0 {
+        format!("  {} overdue", p.overdue)
+    } else {
+        String::new()
+    };
     format!("{:>3}/{:<3} {:>3}%{overdue}", p.done, p.total, p.percent)
 }
 
 pub fn status(s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", go_live_line(&s.launch));
-    let _ = writeln!(out, "Today {} · {} · {}", s.today, day_label(s.day_number), countdown(s.seconds_to_go_live));
+    let _ = writeln!(
+        out,
+        "Today {} · {} · {}",
+        s.today,
+        day_label(s.day_number),
+        countdown(s.seconds_to_go_live)
+    );
     let _ = writeln!(out, "\nReadiness");
     for phase in &s.phases {
         let days = if phase.first_day == phase.last_day {
@@ -60,10 +85,28 @@ pub fn status(s: &Summary) -> String {
         } else {
             format!("Day {}..{}", phase.first_day, phase.last_day)
         };
-        let _ = writeln!(out, "  {:<28} {:<12} {}", phase.name, days, progress_cells(&phase.progress));
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<12} {}",
+            phase.name,
+            days,
+            progress_cells(&phase.progress)
+        );
     }
-    let _ = writeln!(out, "  {:<28} {:<12} {}", "All items", "", progress_cells(&s.overall));
-    let _ = writeln!(out, "  {:<28} {:<12} {}", "Go-decision items", "", progress_cells(&s.gate));
+    let _ = writeln!(
+        out,
+        "  {:<28} {:<12} {}",
+        "All items",
+        "",
+        progress_cells(&s.overall)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<28} {:<12} {}",
+        "Go-decision items",
+        "",
+        progress_cells(&s.gate)
+    );
     for (title, items) in [("Overdue", &s.overdue), ("Due today", &s.due_today)] {
         let _ = writeln!(out, "\n{title} ({})", items.len());
         if items.is_empty() {
@@ -100,7 +143,12 @@ pub fn checklist(c: &Checklist) -> String {
                 phase.last_date
             )
         };
-        let _ = writeln!(out, "\n{} ({span})  {}", phase.name, progress_cells(&phase.progress));
+        let _ = writeln!(
+            out,
+            "\n{} ({span})  {}",
+            phase.name,
+            progress_cells(&phase.progress)
+        );
         for section in &phase.sections {
             let _ = writeln!(out, "  {}", section.title);
             for item in &section.items {
@@ -130,8 +178,16 @@ pub fn checklist(c: &Checklist) -> String {
                 if item.status == Status::Done
                     && let (Some(by), Some(at)) = (&item.status_by, &item.status_at)
                 {
-                    let note = item.status_note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                    let _ = writeln!(out, "        ticked by {by} at {}{note}", local_time(at, &c.launch.time_zone));
+                    let note = item
+                        .status_note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "        ticked by {by} at {}{note}",
+                        local_time(at, &c.launch.time_zone)
+                    );
                 }
             }
         }
@@ -141,7 +197,11 @@ pub fn checklist(c: &Checklist) -> String {
 }
 
 pub fn item_status(item: &Item, time_zone: &str) -> String {
-    let when = item.status_at.as_deref().map(|at| local_time(at, time_zone)).unwrap_or_default();
+    let when = item
+        .status_at
+        .as_deref()
+        .map(|at| local_time(at, time_zone))
+        .unwrap_or_default();
     let by = item.status_by.as_deref().unwrap_or("?");
     let note = item.status_note.as_deref().unwrap_or("");
     match item.status {
@@ -157,7 +217,11 @@ pub fn launches(launches: &[Launch]) -> String {
     }
     let mut out = String::new();
     for (i, launch) in launches.iter().enumerate() {
-        let newest = if i == 0 { "  (newest, the default)" } else { "" };
+        let newest = if i == 0 {
+            "  (newest, the default)"
+        } else {
+            ""
+        };
         let _ = writeln!(out, "{}  {}{newest}", launch.id, go_live_line(launch));
     }
     out
@@ -169,8 +233,16 @@ pub fn events(events: &[Event]) -> String {
     }
     let mut out = String::new();
     for e in events {
-        let role = e.actor_role.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default();
-        let _ = writeln!(out, "#{:<6} {}  {}{role}  {}  {}  {}", e.seq, e.at, e.actor, e.action, e.subject, e.details);
+        let role = e
+            .actor_role
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "#{:<6} {}  {}{role}  {}  {}  {}",
+            e.seq, e.at, e.actor, e.action, e.subject, e.details
+        );
     }
     out
 }

@@ -11,7 +11,9 @@ struct Cli {
 
 impl Cli {
     fn new() -> Cli {
-        Cli { dir: tempfile::tempdir().expect("temp dir") }
+        Cli {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     fn store(&self) -> PathBuf {
@@ -30,7 +32,11 @@ impl Cli {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "golive {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "golive {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8 output")
     }
 
@@ -42,14 +48,32 @@ impl Cli {
 
     fn fails(&self, args: &[&str], status: i32) -> String {
         let out = self.run(args);
-        assert_eq!(out.status.code(), Some(status), "golive {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "golive {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stderr).expect("utf-8 errors")
     }
 
     fn init(&self) {
         // Day 0 is three days from now, so some pre-go-live items are overdue.
-        let day0 = jiff::Zoned::now().date().checked_add(jiff::ToSpan::days(3)).unwrap();
-        self.ok(&["init", "--name", "Arxos platform", "--go-live", &format!("{day0}T09:00"), "--tz", "UTC", "--platform", "Arxos"]);
+        let day0 = jiff::Zoned::now()
+            .date()
+            .checked_add(jiff::ToSpan::days(3))
+            .unwrap();
+        self.ok(&[
+            "init",
+            "--name",
+            "Arxos platform",
+            "--go-live",
+            &format!("{day0}T09:00"),
+            "--tz",
+            "UTC",
+            "--platform",
+            "Arxos",
+        ]);
     }
 }
 
@@ -77,25 +101,48 @@ fn tick_untick_items_and_log_round_trip() {
     let ticked = cli.ok(&["tick", "PRE-07", "--note", "load test report in wiki"]);
     assert!(ticked.contains("Ticked PRE-07"), "{ticked}");
     let items = cli.json(&["items", "--phase", "pre"]);
-    let pre07 = items.as_array().unwrap().iter().find(|i| i["key"] == "PRE-07").unwrap();
+    let pre07 = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "PRE-07")
+        .unwrap();
     assert_eq!(pre07["status"], "done");
     assert_eq!(pre07["status_note"], "load test report in wiki");
-    assert!(items.as_array().unwrap().iter().all(|i| i["phase_key"] == "pre"));
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["phase_key"] == "pre")
+    );
 
     let twice = cli.fails(&["tick", "PRE-07"], 2);
     assert!(twice.contains("already done"), "{twice}");
     let no_reason = cli.run(&["untick", "PRE-07"]);
-    assert_eq!(no_reason.status.code(), Some(2), "clap refuses a missing --reason");
+    assert_eq!(
+        no_reason.status.code(),
+        Some(2),
+        "clap refuses a missing --reason"
+    );
 
     let item = cli.json(&["untick", "PRE-07", "--reason", "report was for staging"]);
     assert_eq!(item["status"], "open");
     assert_eq!(item["status_note"], "report was for staging");
 
     let log = cli.json(&["log"]);
-    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["launch.create", "item.tick", "item.untick"]);
     let text = cli.ok(&["log", "--limit", "1"]);
-    assert!(text.contains("item.untick") && !text.contains("launch.create"), "{text}");
+    assert!(
+        text.contains("item.untick") && !text.contains("launch.create"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -105,7 +152,10 @@ fn verify_exits_1_and_names_the_first_bad_event() {
     cli.ok(&["tick", "PRE-01"]);
     cli.ok(&["tick", "PRE-02"]);
     assert!(cli.ok(&["verify"]).contains("intact: 3 events"));
-    tamper(&cli.store(), "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2");
+    tamper(
+        &cli.store(),
+        "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
+    );
     let out = cli.run(&["verify"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -118,34 +168,83 @@ fn tamper(store: &Path, sql: &str) {
     // The CLI has no way to change the trail, so the test edits the file with
     // SQLite directly, as an attacker would.
     let conn = rusqlite::Connection::open(store).unwrap();
-    conn.execute_batch(&format!("DROP TRIGGER audit_events_no_update; {sql};")).unwrap();
+    conn.execute_batch(&format!("DROP TRIGGER audit_events_no_update; {sql};"))
+        .unwrap();
 }
 
 #[test]
 fn bad_input_gives_a_clear_error_and_changes_nothing() {
     let cli = Cli::new();
     let missing = cli.fails(&["status"], 2);
-    assert!(missing.contains("no golive store") && missing.contains("golive init"), "{missing}");
-    assert!(!cli.store().exists(), "a read command never creates a store");
+    assert!(
+        missing.contains("no golive store") && missing.contains("golive init"),
+        "{missing}"
+    );
+    assert!(
+        !cli.store().exists(),
+        "a read command never creates a store"
+    );
 
-    let bad_time = cli.fails(&["init", "--name", "X", "--go-live", "tomorrow", "--tz", "UTC"], 2);
+    let bad_time = cli.fails(
+        &[
+            "init",
+            "--name",
+            "X",
+            "--go-live",
+            "tomorrow",
+            "--tz",
+            "UTC",
+        ],
+        2,
+    );
     assert!(bad_time.contains("YYYY-MM-DDTHH:MM"), "{bad_time}");
-    let bad_tz = cli.fails(&["init", "--name", "X", "--go-live", "2026-12-07T09:00", "--tz", "Berlin"], 2);
+    let bad_tz = cli.fails(
+        &[
+            "init",
+            "--name",
+            "X",
+            "--go-live",
+            "2026-12-07T09:00",
+            "--tz",
+            "Berlin",
+        ],
+        2,
+    );
     assert!(bad_tz.contains("not a known time zone"), "{bad_tz}");
 
     let template = cli.dir.path().join("mine.toml");
     std::fs::write(&template, "[plan]\nname = \"Mine\"\nversion = \"one\"\n").unwrap();
     let bad_template = cli.fails(
-        &["init", "--name", "X", "--go-live", "2026-12-07T09:00", "--tz", "UTC", "--template", template.to_str().unwrap()],
+        &[
+            "init",
+            "--name",
+            "X",
+            "--go-live",
+            "2026-12-07T09:00",
+            "--tz",
+            "UTC",
+            "--template",
+            template.to_str().unwrap(),
+        ],
         2,
     );
-    assert!(bad_template.contains("mine.toml:3") && bad_template.contains("plan.version"), "{bad_template}");
+    assert!(
+        bad_template.contains("mine.toml:3") && bad_template.contains("plan.version"),
+        "{bad_template}"
+    );
     let launches = cli.json(&["launches"]);
-    assert_eq!(launches.as_array().unwrap().len(), 0, "failed inits wrote no launch");
+    assert_eq!(
+        launches.as_array().unwrap().len(),
+        0,
+        "failed inits wrote no launch"
+    );
 
     cli.init();
     let unknown = cli.fails(&["tick", "NOPE-1"], 2);
-    assert!(unknown.contains("no item \"NOPE-1\"") && unknown.contains("golive items"), "{unknown}");
+    assert!(
+        unknown.contains("no item \"NOPE-1\"") && unknown.contains("golive items"),
+        "{unknown}"
+    );
     let bad_phase = cli.fails(&["items", "--phase", "later"], 2);
     assert!(bad_phase.contains("pre, day0, post, stab"), "{bad_phase}");
     let bad_launch = cli.fails(&["--launch", "Other", "status"], 2);
@@ -167,25 +266,51 @@ fn launch_selection_and_custom_templates() {
          [[phases.sections.items]]\nkey = \"A-1\"\ntitle = \"Only item\"\nowner = \"pm\"\ndue_day = -1\ngate = true\n",
     )
     .unwrap();
-    cli.ok(&["init", "--name", "Small one", "--go-live", "2027-01-04T08:00", "--tz", "America/New_York", "--template", template.to_str().unwrap()]);
+    cli.ok(&[
+        "init",
+        "--name",
+        "Small one",
+        "--go-live",
+        "2027-01-04T08:00",
+        "--tz",
+        "America/New_York",
+        "--template",
+        template.to_str().unwrap(),
+    ]);
     let launches = cli.json(&["launches"]);
     assert_eq!(launches[0]["name"], "Small one", "newest first");
-    assert_eq!(cli.json(&["items"]).as_array().unwrap().len(), 1, "the newest launch is the default");
+    assert_eq!(
+        cli.json(&["items"]).as_array().unwrap().len(),
+        1,
+        "the newest launch is the default"
+    );
     let arxos = cli.json(&["--launch", "Arxos platform", "items"]);
     assert_eq!(arxos.as_array().unwrap().len(), 92);
     cli.ok(&["--launch", "Arxos platform", "tick", "PRE-01"]);
     let small = cli.json(&["status"]);
-    assert_eq!(small["overall"]["done"], 0, "the tick went to the launch named");
+    assert_eq!(
+        small["overall"]["done"], 0,
+        "the tick went to the launch named"
+    );
 }
 
 #[test]
 fn profile_names_the_actor_in_the_record() {
     let cli = Cli::new();
     cli.init();
-    let profile = cli.json(&["profile", "--name", "Ana Lopez", "--role", "project manager"]);
+    let profile = cli.json(&[
+        "profile",
+        "--name",
+        "Ana Lopez",
+        "--role",
+        "project manager",
+    ]);
     assert_eq!(profile["name"], "Ana Lopez");
     cli.ok(&["tick", "PRE-01"]);
     let log = cli.json(&["log", "--limit", "1"]);
-    assert!(log[0]["actor"].as_str().unwrap().starts_with("Ana Lopez ("), "{log}");
+    assert!(
+        log[0]["actor"].as_str().unwrap().starts_with("Ana Lopez ("),
+        "{log}"
+    );
     assert_eq!(log[0]["actor_role"], "project manager");
 }

@@ -65,7 +65,12 @@ pub fn load(store: &Store, user: &str) -> Result<Actor> {
         .query_row(
             "SELECT display_name, role FROM profiles WHERE os_user = ?1",
             [user],
-            |row| Ok((row.get::<_, Option<String>>(0)?, row.get::<_, Option<String>>(1)?)),
+            |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                ))
+            },
         )
         .optional()?;
     let (name, role) = profile.unwrap_or((None, None));

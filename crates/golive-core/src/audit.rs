@@ -35,43 +35,50 @@ pub struct Event {
 
 impl Event {
     pub fn details_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.details).unwrap_or(serde_json::Value::String(self.details.clone()))
+        serde_json::from_str(&self.details)
+            .unwrap_or(serde_json::Value::String(self.details.clone()))
     }
 }
 
-/// The exact bytes an event's hash covers.
-pub fn preimage(
-    seq: i64,
-    at: &str,
-    launch_id: Option<&str>,
-    actor: &str,
-    actor_role: Option<&str>,
-    action: &str,
-    subject: &str,
-    details: &str,
-    prev_hash: &str,
-) -> Vec<u8> {
-    let seq = seq.to_string();
-    let fields: [&str; 10] = [
-        "golive-audit-v1",
-        &seq,
-        at,
-        launch_id.unwrap_or(""),
-        actor,
-        actor_role.unwrap_or(""),
-        action,
-        subject,
-        details,
-        prev_hash,
-    ];
-    let mut bytes = Vec::with_capacity(fields.iter().map(|f| f.len() + 8).sum());
-    for field in fields {
-        bytes.extend_from_slice(field.len().to_string().as_bytes());
-        bytes.push(b':');
-        bytes.extend_from_slice(field.as_bytes());
-        bytes.push(b'\n');
+/// The stored fields of an event, borrowed: exactly what its hash covers.
+pub struct Fields<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub launch_id: Option<&'a str>,
+    pub actor: &'a str,
+    pub actor_role: Option<&'a str>,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub details: &'a str,
+    pub prev_hash: &'a str,
+}
+
+impl Fields<'_> {
+    /// The exact bytes the hash covers: each field as `len:bytes\n`, after a
+    /// version tag, so no two different events encode alike.
+    pub fn preimage(&self) -> Vec<u8> {
+        let seq = self.seq.to_string();
+        let fields: [&str; 10] = [
+            "golive-audit-v1",
+            &seq,
+            self.at,
+            self.launch_id.unwrap_or(""),
+            self.actor,
+            self.actor_role.unwrap_or(""),
+            self.action,
+            self.subject,
+            self.details,
+            self.prev_hash,
+        ];
+        let mut bytes = Vec::with_capacity(fields.iter().map(|f| f.len() + 8).sum());
+        for field in fields {
+            bytes.extend_from_slice(field.len().to_string().as_bytes());
+            bytes.push(b':');
+            bytes.extend_from_slice(field.as_bytes());
+            bytes.push(b'\n');
+        }
+        bytes
     }
-    bytes
 }
 
 pub fn hash_of(preimage: &[u8]) -> String {
@@ -79,18 +86,22 @@ pub fn hash_of(preimage: &[u8]) -> String {
 }
 
 impl Event {
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            seq: self.seq,
+            at: &self.at,
+            launch_id: self.launch_id.as_deref(),
+            actor: &self.actor,
+            actor_role: self.actor_role.as_deref(),
+            action: &self.action,
+            subject: &self.subject,
+            details: &self.details,
+            prev_hash: &self.prev_hash,
+        }
+    }
+
     pub fn preimage(&self) -> Vec<u8> {
-        preimage(
-            self.seq,
-            &self.at,
-            self.launch_id.as_deref(),
-            &self.actor,
-            self.actor_role.as_deref(),
-            &self.action,
-            &self.subject,
-            &self.details,
-            &self.prev_hash,
-        )
+        self.fields().preimage()
     }
 }
 
@@ -119,9 +130,20 @@ pub(crate) fn append(
     let actor = change.actor.display();
     let actor_role = change.actor.role.as_deref();
     let details = canonical_json(details);
-    let hash = hash_of(&preimage(
-        seq, &at, launch_id, &actor, actor_role, action, subject, &details, &prev_hash,
-    ));
+    let hash = hash_of(
+        &Fields {
+            seq,
+            at: &at,
+            launch_id,
+            actor: &actor,
+            actor_role,
+            action,
+            subject,
+            details: &details,
+            prev_hash: &prev_hash,
+        }
+        .preimage(),
+    );
     conn.prepare_cached(
         "INSERT INTO audit_events (seq, at, launch_id, actor, actor_role, action, subject, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -141,7 +163,12 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
             Value::Object(map) => {
                 let mut entries: Vec<_> = map.iter().collect();
                 entries.sort_by(|a, b| a.0.cmp(b.0));
-                Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted(v))).collect())
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), sorted(v)))
+                        .collect(),
+                )
             }
             Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
             other => other.clone(),
@@ -221,7 +248,9 @@ pub struct BadEvent {
 
 /// Recomputes the whole chain and names the first event that does not fit.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq"
+    ))?;
     let mut rows = stmt.query([])?;
     verify_events(std::iter::from_fn(|| match rows.next() {
         Ok(Some(row)) => Some(event_from_row(row).map_err(Into::into)),
@@ -233,10 +262,9 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
 /// Verifies events given in stored order; shared by the store and, later,
 /// exported records.
 pub fn verify_events(events: impl Iterator<Item = Result<Event>>) -> Result<Verification> {
-    let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_string();
     let mut count = 0;
-    for event in events {
+    for (expected_seq, event) in (1_i64..).zip(events) {
         let event = event?;
         let bad = |problem: String| {
             Ok(Verification {
@@ -271,7 +299,6 @@ pub fn verify_events(events: impl Iterator<Item = Result<Event>>) -> Result<Veri
             ));
         }
         prev_hash = event.hash;
-        expected_seq += 1;
         count += 1;
     }
     Ok(Verification {

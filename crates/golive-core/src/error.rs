@@ -55,7 +55,9 @@ pub enum Error {
     },
     #[error(transparent)]
     Template(#[from] TemplateError),
-    #[error("database error: {0}. The change was not saved; try again, and report it if it persists.")]
+    #[error(
+        "database error: {0}. The change was not saved; try again, and report it if it persists."
+    )]
     Database(#[from] rusqlite::Error),
     #[error("internal error: {0}")]
     Internal(String),

@@ -64,7 +64,12 @@ fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
 
 /// Creates a launch with every role, phase, section and item of `template`,
 /// in one transaction with its audit event.
-pub fn create(store: &mut Store, change: &Change, new: &NewLaunch, template: &Template) -> Result<Launch> {
+pub fn create(
+    store: &mut Store,
+    change: &Change,
+    new: &NewLaunch,
+    template: &Template,
+) -> Result<Launch> {
     let name = new.name.trim();
     if name.is_empty() {
         return Err(Error::InvalidInput(
@@ -72,7 +77,9 @@ pub fn create(store: &mut Store, change: &Change, new: &NewLaunch, template: &Te
         ));
     }
     if name.chars().count() > 120 {
-        return Err(Error::InvalidInput("the launch name is longer than 120 characters; shorten it".into()));
+        return Err(Error::InvalidInput(
+            "the launch name is longer than 120 characters; shorten it".into(),
+        ));
     }
     let platform = new.platform.trim();
     let go_live = GoLive::new(&new.go_live_local, &new.time_zone)?;
@@ -179,7 +186,9 @@ pub fn list(conn: &Connection) -> Result<Vec<Launch>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {LAUNCH_COLUMNS} FROM launches ORDER BY created_at DESC, id DESC"
     ))?;
-    let launches = stmt.query_map([], launch_from_row)?.collect::<rusqlite::Result<_>>()?;
+    let launches = stmt
+        .query_map([], launch_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(launches)
 }
 
@@ -190,7 +199,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Launch> {
         launch_from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound(format!("there is no launch with id {id}; list them with `golive launches`")))
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "there is no launch with id {id}; list them with `golive launches`"
+        ))
+    })
 }
 
 /// Picks a launch by id, id prefix or exact name; the newest without a selector.
@@ -206,7 +219,11 @@ pub fn select(conn: &Connection, selector: Option<&str>) -> Result<Launch> {
     };
     let mut matching: Vec<Launch> = launches
         .into_iter()
-        .filter(|l| l.id == selector || l.name == selector || (selector.len() >= 4 && l.id.starts_with(selector)))
+        .filter(|l| {
+            l.id == selector
+                || l.name == selector
+                || (selector.len() >= 4 && l.id.starts_with(selector))
+        })
         .collect();
     match matching.len() {
         1 => Ok(matching.remove(0)),
@@ -220,7 +237,8 @@ pub fn select(conn: &Connection, selector: Option<&str>) -> Result<Launch> {
 }
 
 pub fn roles(conn: &Connection, launch_id: &str) -> Result<Vec<Role>> {
-    let mut stmt = conn.prepare("SELECT key, name, signoff FROM roles WHERE launch_id = ?1 ORDER BY position")?;
+    let mut stmt = conn
+        .prepare("SELECT key, name, signoff FROM roles WHERE launch_id = ?1 ORDER BY position")?;
     let roles = stmt
         .query_map([launch_id], |row| {
             Ok(Role {
@@ -235,10 +253,18 @@ pub fn roles(conn: &Connection, launch_id: &str) -> Result<Vec<Role>> {
 
 pub fn plan_data(conn: &Connection, launch_id: &str) -> Result<PlanData> {
     let json: String = conn
-        .query_row("SELECT plan_json FROM launches WHERE id = ?1", [launch_id], |row| row.get(0))
+        .query_row(
+            "SELECT plan_json FROM launches WHERE id = ?1",
+            [launch_id],
+            |row| row.get(0),
+        )
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("there is no launch with id {launch_id}")))?;
-    serde_json::from_str(&json).map_err(|e| Error::Internal(format!("the stored plan of launch {launch_id} is unreadable: {e}")))
+    serde_json::from_str(&json).map_err(|e| {
+        Error::Internal(format!(
+            "the stored plan of launch {launch_id} is unreadable: {e}"
+        ))
+    })
 }
 
 /// Time zones offered when creating a launch.

@@ -15,15 +15,17 @@ pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::W
 pub fn init(program: &str) -> LogGuard {
     let filter = EnvFilter::try_from_env("GOLIVE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let folder = paths::log_folder();
-    let appender = std::fs::create_dir_all(&folder).map_err(|e| e.to_string()).and_then(|()| {
-        tracing_appender::rolling::Builder::new()
-            .rotation(tracing_appender::rolling::Rotation::DAILY)
-            .filename_prefix(program)
-            .filename_suffix("log")
-            .max_log_files(14)
-            .build(&folder)
-            .map_err(|e| e.to_string())
-    });
+    let appender = std::fs::create_dir_all(&folder)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix(program)
+                .filename_suffix("log")
+                .max_log_files(14)
+                .build(&folder)
+                .map_err(|e| e.to_string())
+        });
     match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
@@ -35,7 +37,10 @@ pub fn init(program: &str) -> LogGuard {
             LogGuard(Some(guard))
         }
         Err(reason) => {
-            eprintln!("golive: logging disabled, cannot write to {}: {reason}", folder.display());
+            eprintln!(
+                "golive: logging disabled, cannot write to {}: {reason}",
+                folder.display()
+            );
             LogGuard(None)
         }
     }

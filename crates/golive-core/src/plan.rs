@@ -219,7 +219,8 @@ impl Template {
     pub fn standard() -> Template {
         // The standard template is tested to parse; failing here is a build defect.
         #[allow(clippy::expect_used)]
-        parse(STANDARD_TEMPLATE, STANDARD_TEMPLATE_FILE).expect("the built-in standard template is valid")
+        parse(STANDARD_TEMPLATE, STANDARD_TEMPLATE_FILE)
+            .expect("the built-in standard template is valid")
     }
 
     /// The parts stored with a launch for later capabilities.
@@ -257,7 +258,8 @@ pub fn load(path: &Path) -> Result<Template, TemplateError> {
 
 /// Parses and checks a template; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Template, TemplateError> {
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, &e, None))?;
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, &e, None))?;
     let template: Template = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // `Spanned` fields add a private segment to the path; it is not the user's field.
         let path = e.path().to_string();
@@ -269,7 +271,12 @@ pub fn parse(text: &str, file: &str) -> Result<Template, TemplateError> {
     Ok(template)
 }
 
-fn toml_error(text: &str, file: &str, error: &toml::de::Error, field: Option<String>) -> TemplateError {
+fn toml_error(
+    text: &str,
+    file: &str,
+    error: &toml::de::Error,
+    field: Option<String>,
+) -> TemplateError {
     let (line, column) = error
         .span()
         .map(|span| line_column(text, span.start))
@@ -311,7 +318,11 @@ impl Checker<'_> {
 
     fn check(&self, t: &Template) -> Result<(), TemplateError> {
         if t.plan.name.get_ref().trim().is_empty() {
-            return Err(self.fail(t.plan.name.span(), "plan.name".into(), "the plan needs a name".into()));
+            return Err(self.fail(
+                t.plan.name.span(),
+                "plan.name".into(),
+                "the plan needs a name".into(),
+            ));
         }
         if t.roles.is_empty() {
             return Err(TemplateError {
@@ -342,7 +353,8 @@ impl Checker<'_> {
                 message: "the plan defines no phases; add at least one [[phases]] table".into(),
             });
         }
-        let (mut phases, mut sections, mut items) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let (mut phases, mut sections, mut items) =
+            (HashSet::new(), HashSet::new(), HashSet::new());
         for (p, phase) in t.phases.iter().enumerate() {
             let at = format!("phases[{p}]");
             self.check_key(&phase.key, format!("{at}.key"), KeyKind::Phase)?;
@@ -354,7 +366,10 @@ impl Checker<'_> {
                 ));
             }
             let (first, last) = (*phase.first_day.get_ref(), *phase.last_day.get_ref());
-            for (day, name) in [(&phase.first_day, "first_day"), (&phase.last_day, "last_day")] {
+            for (day, name) in [
+                (&phase.first_day, "first_day"),
+                (&phase.last_day, "last_day"),
+            ] {
                 if !(-365..=365).contains(day.get_ref()) {
                     return Err(self.fail(
                         day.span(),
@@ -393,7 +408,8 @@ impl Checker<'_> {
                     }
                     self.check_text(&item.title, format!("{at}.title"))?;
                     if !roles.contains(item.owner.get_ref().as_str()) {
-                        let known: Vec<_> = t.roles.iter().map(|r| r.key.get_ref().as_str()).collect();
+                        let known: Vec<_> =
+                            t.roles.iter().map(|r| r.key.get_ref().as_str()).collect();
                         return Err(self.fail(
                             item.owner.span(),
                             format!("{at}.owner"),
@@ -426,16 +442,26 @@ impl Checker<'_> {
             return Err(self.fail(text.span(), field, "it must not be empty".into()));
         }
         if text.get_ref().chars().count() > 300 {
-            return Err(self.fail(text.span(), field, "it is longer than 300 characters".into()));
+            return Err(self.fail(
+                text.span(),
+                field,
+                "it is longer than 300 characters".into(),
+            ));
         }
         Ok(())
     }
 
-    fn check_key(&self, key: &Spanned<String>, field: String, kind: KeyKind) -> Result<(), TemplateError> {
+    fn check_key(
+        &self,
+        key: &Spanned<String>,
+        field: String,
+        kind: KeyKind,
+    ) -> Result<(), TemplateError> {
         let k = key.get_ref();
         let valid = !k.is_empty()
             && k.len() <= 32
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             return Err(self.fail(
                 key.span(),

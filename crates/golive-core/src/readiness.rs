@@ -100,7 +100,7 @@ impl Progress {
             settled += u32::from(!item.status.is_outstanding());
             overdue += u32::from(item.overdue);
         }
-        let percent = if total == 0 { 100 } else { settled * 100 / total };
+        let percent = (settled * 100).checked_div(total).unwrap_or(100);
         Progress {
             total,
             done,
@@ -261,8 +261,14 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
                 sections: Vec::new(),
             });
         }
-        let Some(phase) = phases.last_mut() else { continue };
-        if phase.sections.last().is_none_or(|s| s.key != row.section_key) {
+        let Some(phase) = phases.last_mut() else {
+            continue;
+        };
+        if phase
+            .sections
+            .last()
+            .is_none_or(|s| s.key != row.section_key)
+        {
             phase.sections.push(Section {
                 key: row.section_key.clone(),
                 title: row.section_title.clone(),
@@ -270,7 +276,14 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
             });
         }
         if let (Some(section), Some(raw)) = (phase.sections.last_mut(), row.item) {
-            section.items.push(item_from(raw, &row.phase_key, &row.section_key, &row.section_title, &go_live, today));
+            section.items.push(item_from(
+                raw,
+                &row.phase_key,
+                &row.section_key,
+                &row.section_title,
+                &go_live,
+                today,
+            ));
         }
     }
     for phase in &mut phases {
@@ -284,7 +297,14 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
     })
 }
 
-fn item_from(raw: RawItem, phase_key: &str, section_key: &str, section_title: &str, go_live: &GoLive, today: Date) -> Item {
+fn item_from(
+    raw: RawItem,
+    phase_key: &str,
+    section_key: &str,
+    section_title: &str,
+    go_live: &GoLive,
+    today: Date,
+) -> Item {
     let status = Status::parse(&raw.status);
     let due = go_live.date_of_day(raw.due_day);
     Item {
@@ -297,7 +317,11 @@ fn item_from(raw: RawItem, phase_key: &str, section_key: &str, section_title: &s
         phase_key: phase_key.to_string(),
         section_key: section_key.to_string(),
         section_title: section_title.to_string(),
-        owner_name: if raw.owner_name.is_empty() { raw.owner_role.clone() } else { raw.owner_name },
+        owner_name: if raw.owner_name.is_empty() {
+            raw.owner_role.clone()
+        } else {
+            raw.owner_name
+        },
         owner_role: raw.owner_role,
         due_day: raw.due_day,
         gate: raw.gate,
@@ -403,7 +427,13 @@ fn current(conn: &Connection, launch: &Launch, key: &str) -> Result<Current> {
 }
 
 /// Marks an item done, with an optional note as evidence.
-pub fn tick(store: &mut Store, change: &Change, launch_id: &str, key: &str, note: Option<&str>) -> Result<()> {
+pub fn tick(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    key: &str,
+    note: Option<&str>,
+) -> Result<()> {
     let note = clean_text(note, "note")?;
     let launch = launch::get(store.conn(), launch_id)?;
     store.write(change, |tx| {
@@ -427,7 +457,13 @@ pub fn tick(store: &mut Store, change: &Change, launch_id: &str, key: &str, note
 }
 
 /// Reopens a done item; the reason is required and kept on the item.
-pub fn untick(store: &mut Store, change: &Change, launch_id: &str, key: &str, reason: &str) -> Result<()> {
+pub fn untick(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    key: &str,
+    reason: &str,
+) -> Result<()> {
     let Some(reason) = clean_text(Some(reason), "reason")? else {
         return Err(Error::InvalidInput(
             "unticking needs a reason, e.g. --reason \"report was for staging\"".into(),
@@ -437,7 +473,10 @@ pub fn untick(store: &mut Store, change: &Change, launch_id: &str, key: &str, re
     store.write(change, |tx| {
         let item = current(tx, &launch, key)?;
         if item.status != "done" {
-            return Err(Error::Conflict(format!("{} is not done, so there is nothing to untick", item.key)));
+            return Err(Error::Conflict(format!(
+                "{} is not done, so there is nothing to untick",
+                item.key
+            )));
         }
         set_status(tx, &launch.id, &item.key, "open", Some(&reason))?;
         tx.audit(
@@ -456,7 +495,13 @@ pub fn untick(store: &mut Store, change: &Change, launch_id: &str, key: &str, re
     })
 }
 
-fn set_status(tx: &crate::store::WriteTx<'_>, launch_id: &str, key: &str, status: &str, note: Option<&str>) -> Result<()> {
+fn set_status(
+    tx: &crate::store::WriteTx<'_>,
+    launch_id: &str,
+    key: &str,
+    status: &str,
+    note: Option<&str>,
+) -> Result<()> {
     let change = tx.change();
     tx.prepare_cached(
         "UPDATE items SET status = ?1, status_note = ?2, status_by = ?3, status_at = ?4

@@ -6,22 +6,60 @@ use crate::support::{Fixture, change};
 fn fixture_with_events() -> (Fixture, String) {
     let mut fixture = Fixture::new();
     let launch = fixture.launch();
-    for (key, time) in [("PRE-01", "2026-12-01T10:00:00Z"), ("PRE-02", "2026-12-01T10:05:00Z"), ("PRE-03", "2026-12-01T10:10:00Z")] {
-        readiness::tick(&mut fixture.store, &change("ana", time), &launch.id, key, Some("done")).unwrap();
+    for (key, time) in [
+        ("PRE-01", "2026-12-01T10:00:00Z"),
+        ("PRE-02", "2026-12-01T10:05:00Z"),
+        ("PRE-03", "2026-12-01T10:10:00Z"),
+    ] {
+        readiness::tick(
+            &mut fixture.store,
+            &change("ana", time),
+            &launch.id,
+            key,
+            Some("done"),
+        )
+        .unwrap();
     }
-    readiness::untick(&mut fixture.store, &change("ben", "2026-12-01T11:00:00Z"), &launch.id, "PRE-02", "wrong server").unwrap();
+    readiness::untick(
+        &mut fixture.store,
+        &change("ben", "2026-12-01T11:00:00Z"),
+        &launch.id,
+        "PRE-02",
+        "wrong server",
+    )
+    .unwrap();
     (fixture, launch.id)
 }
 
 #[test]
 fn every_change_appends_a_chained_event() {
     let (fixture, launch_id) = fixture_with_events();
-    let events = audit::events(fixture.store.conn(), &Query { launch_id: Some(launch_id), limit: None }).unwrap();
+    let events = audit::events(
+        fixture.store.conn(),
+        &Query {
+            launch_id: Some(launch_id),
+            limit: None,
+        },
+    )
+    .unwrap();
     let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["launch.create", "item.tick", "item.tick", "item.tick", "item.untick"]);
+    assert_eq!(
+        actions,
+        [
+            "launch.create",
+            "item.tick",
+            "item.tick",
+            "item.tick",
+            "item.untick"
+        ]
+    );
     assert_eq!(events[0].prev_hash, audit::GENESIS_HASH);
     for pair in events.windows(2) {
-        assert_eq!(pair[1].prev_hash, pair[0].hash, "event #{} must chain to #{}", pair[1].seq, pair[0].seq);
+        assert_eq!(
+            pair[1].prev_hash, pair[0].hash,
+            "event #{} must chain to #{}",
+            pair[1].seq, pair[0].seq
+        );
         assert_eq!(pair[1].seq, pair[0].seq + 1);
     }
     let untick = &events[4];
@@ -39,9 +77,16 @@ fn every_change_appends_a_chained_event() {
 fn the_audit_table_refuses_update_and_delete() {
     let (fixture, _) = fixture_with_events();
     let conn = fixture.store.conn();
-    let update = conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2", []).unwrap_err();
+    let update = conn
+        .execute(
+            "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
+            [],
+        )
+        .unwrap_err();
     assert!(update.to_string().contains("append-only"), "{update}");
-    let delete = conn.execute("DELETE FROM audit_events WHERE seq = 2", []).unwrap_err();
+    let delete = conn
+        .execute("DELETE FROM audit_events WHERE seq = 2", [])
+        .unwrap_err();
     assert!(delete.to_string().contains("append-only"), "{delete}");
     assert!(audit::verify(conn).unwrap().ok());
 }
@@ -49,19 +94,28 @@ fn the_audit_table_refuses_update_and_delete() {
 /// Someone with the file can drop the triggers; verify must still catch it.
 fn tamper(fixture: &Fixture, sql: &str) {
     let conn = fixture.store.conn();
-    conn.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
+        .unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
 #[test]
 fn verify_names_a_changed_event() {
     let (fixture, _) = fixture_with_events();
-    tamper(&fixture, "UPDATE audit_events SET details = replace(details, 'done', 'faked') WHERE seq = 3");
+    tamper(
+        &fixture,
+        "UPDATE audit_events SET details = replace(details, 'done', 'faked') WHERE seq = 3",
+    );
     let verification = audit::verify(fixture.store.conn()).unwrap();
-    let bad = verification.first_bad.expect("a changed event must be found");
+    let bad = verification
+        .first_bad
+        .expect("a changed event must be found");
     assert_eq!(bad.seq, 3);
     assert!(bad.problem.contains("altered"), "{}", bad.problem);
-    assert_eq!(verification.events, 2, "two good events precede the bad one");
+    assert_eq!(
+        verification.events, 2,
+        "two good events precede the bad one"
+    );
 }
 
 #[test]
@@ -72,16 +126,28 @@ fn verify_names_a_changed_actor_even_with_a_recomputed_hash() {
     let mut event = audit::events(conn, &Query::default()).unwrap().remove(1);
     event.actor = "mallory".into();
     let new_hash = audit::hash_of(&event.preimage());
-    tamper(&fixture, &format!("UPDATE audit_events SET actor = 'mallory', hash = '{new_hash}' WHERE seq = 2"));
-    let bad = audit::verify(conn).unwrap().first_bad.expect("must be found");
-    assert_eq!(bad.seq, 3, "the event after the re-hashed one no longer links");
+    tamper(
+        &fixture,
+        &format!("UPDATE audit_events SET actor = 'mallory', hash = '{new_hash}' WHERE seq = 2"),
+    );
+    let bad = audit::verify(conn)
+        .unwrap()
+        .first_bad
+        .expect("must be found");
+    assert_eq!(
+        bad.seq, 3,
+        "the event after the re-hashed one no longer links"
+    );
 }
 
 #[test]
 fn verify_names_a_deleted_event() {
     let (fixture, _) = fixture_with_events();
     tamper(&fixture, "DELETE FROM audit_events WHERE seq = 2");
-    let bad = audit::verify(fixture.store.conn()).unwrap().first_bad.expect("must be found");
+    let bad = audit::verify(fixture.store.conn())
+        .unwrap()
+        .first_bad
+        .expect("must be found");
     assert_eq!(bad.seq, 3);
     assert!(bad.problem.contains("missing"), "{}", bad.problem);
 }
@@ -95,12 +161,18 @@ fn verify_names_reordered_events() {
          UPDATE audit_events SET seq = 2 WHERE seq = 3;
          UPDATE audit_events SET seq = 3 WHERE seq = 100;",
     );
-    let bad = audit::verify(fixture.store.conn()).unwrap().first_bad.expect("must be found");
+    let bad = audit::verify(fixture.store.conn())
+        .unwrap()
+        .first_bad
+        .expect("must be found");
     assert_eq!(bad.seq, 2);
 }
 
 #[test]
 fn canonical_json_sorts_keys_at_every_level() {
     let value = serde_json::json!({"b": 1, "a": {"d": [ {"z": 1, "y": 2} ], "c": null}});
-    assert_eq!(audit::canonical_json(&value), r#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#);
+    assert_eq!(
+        audit::canonical_json(&value),
+        r#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#
+    );
 }

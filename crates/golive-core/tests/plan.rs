@@ -5,8 +5,26 @@ use golive_core::{ErrorCode, Store, launch};
 #[test]
 fn the_standard_plan_holds_the_strategy() {
     let template = Template::standard();
-    let phases: Vec<_> = template.phases.iter().map(|p| (p.key.get_ref().as_str(), *p.first_day.get_ref(), *p.last_day.get_ref())).collect();
-    assert_eq!(phases, [("pre", -7, 0), ("day0", 0, 0), ("post", 1, 7), ("stab", 8, 30)]);
+    let phases: Vec<_> = template
+        .phases
+        .iter()
+        .map(|p| {
+            (
+                p.key.get_ref().as_str(),
+                *p.first_day.get_ref(),
+                *p.last_day.get_ref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("pre", -7, 0),
+            ("day0", 0, 0),
+            ("post", 1, 7),
+            ("stab", 8, 30)
+        ]
+    );
     let titles: Vec<&str> = template
         .phases
         .iter()
@@ -25,28 +43,66 @@ fn the_standard_plan_holds_the_strategy() {
         "Optimization opportunities identified",
         "Training needs assessment",
     ] {
-        assert!(titles.contains(&expected), "the standard plan lacks {expected:?}");
+        assert!(
+            titles.contains(&expected),
+            "the standard plan lacks {expected:?}"
+        );
     }
-    let signoff: Vec<_> = template.roles.iter().filter(|r| r.signoff).map(|r| r.name.as_str()).collect();
-    assert_eq!(signoff, ["Project manager", "Technical lead", "Support lead", "Security lead"]);
-    let error_rate = template.alert_rules.iter().find(|r| r.key == "error-rate").unwrap();
+    let signoff: Vec<_> = template
+        .roles
+        .iter()
+        .filter(|r| r.signoff)
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(
+        signoff,
+        [
+            "Project manager",
+            "Technical lead",
+            "Support lead",
+            "Security lead"
+        ]
+    );
+    let error_rate = template
+        .alert_rules
+        .iter()
+        .find(|r| r.key == "error-rate")
+        .unwrap();
     assert_eq!(error_rate.above, Some(5.0));
     assert_eq!(template.escalation_levels.len(), 5);
     assert_eq!(template.support_tiers.len(), 3);
-    let uptime = template.success_targets.iter().find(|t| t.key == "uptime").unwrap();
+    let uptime = template
+        .success_targets
+        .iter()
+        .find(|t| t.key == "uptime")
+        .unwrap();
     assert_eq!(uptime.at_least, Some(99.9));
     assert_eq!(template.communication.status_update_minutes, 15);
-    assert!(template.phases[0].sections.iter().flat_map(|s| &s.items).filter(|i| i.gate).count() >= 10);
+    assert!(
+        template.phases[0]
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| i.gate)
+            .count()
+            >= 10
+    );
 }
 
 /// Replaces `from` (which must occur) in the standard plan.
 fn standard_with(from: &str, to: &str) -> String {
-    assert!(plan::STANDARD_TEMPLATE.contains(from), "test setup: {from:?} not in the standard plan");
+    assert!(
+        plan::STANDARD_TEMPLATE.contains(from),
+        "test setup: {from:?} not in the standard plan"
+    );
     plan::STANDARD_TEMPLATE.replacen(from, to, 1)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text[..text.find(needle).expect("needle")].matches('\n').count() + 1
+    text[..text.find(needle).expect("needle")]
+        .matches('\n')
+        .count()
+        + 1
 }
 
 #[test]
@@ -103,7 +159,10 @@ fn malformed_templates_name_file_line_and_field() {
         },
         Case {
             name: "broken TOML syntax",
-            text: standard_with("name = \"Standard go-live plan\"", "name = \"Standard go-live plan"),
+            text: standard_with(
+                "name = \"Standard go-live plan\"",
+                "name = \"Standard go-live plan",
+            ),
             needle: "name = \"Standard go-live plan",
             field: None,
             says: "",
@@ -112,20 +171,36 @@ fn malformed_templates_name_file_line_and_field() {
     for case in cases {
         let err = plan::parse(&case.text, "mine.toml").expect_err(case.name);
         assert_eq!(err.file, "mine.toml", "{}", case.name);
-        assert_eq!(err.line, Some(line_of(&case.text, case.needle)), "{}: {err}", case.name);
+        assert_eq!(
+            err.line,
+            Some(line_of(&case.text, case.needle)),
+            "{}: {err}",
+            case.name
+        );
         assert_eq!(err.field.as_deref(), case.field, "{}: {err}", case.name);
         assert!(err.message.contains(case.says), "{}: {err}", case.name);
         let shown = err.to_string();
-        assert!(shown.starts_with("invalid plan template mine.toml:"), "{shown}");
+        assert!(
+            shown.starts_with("invalid plan template mine.toml:"),
+            "{shown}"
+        );
         assert!(shown.contains("nothing was written"), "{shown}");
     }
 }
 
 #[test]
 fn a_template_without_phases_or_roles_is_refused() {
-    let err = plan::parse("roles = []\nphases = []\n[plan]\nname = \"x\"\nversion = 1\n", "empty.toml").unwrap_err();
+    let err = plan::parse(
+        "roles = []\nphases = []\n[plan]\nname = \"x\"\nversion = 1\n",
+        "empty.toml",
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("roles"));
-    let err = plan::parse("phases = []\n[plan]\nname = \"x\"\nversion = 1\n[[roles]]\nkey = \"pm\"\nname = \"PM\"\n", "empty.toml").unwrap_err();
+    let err = plan::parse(
+        "phases = []\n[plan]\nname = \"x\"\nversion = 1\n[[roles]]\nkey = \"pm\"\nname = \"PM\"\n",
+        "empty.toml",
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("phases"));
 }
 
@@ -133,7 +208,11 @@ fn a_template_without_phases_or_roles_is_refused() {
 fn a_bad_template_file_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let template_path = dir.path().join("bad.toml");
-    std::fs::write(&template_path, standard_with("owner = \"security\"", "owner = \"nobody\"")).unwrap();
+    std::fs::write(
+        &template_path,
+        standard_with("owner = \"security\"", "owner = \"nobody\""),
+    )
+    .unwrap();
     let err = plan::load(&template_path).unwrap_err();
     assert!(err.to_string().contains("bad.toml:"), "{err}");
     // The store is untouched: loading happens before any write.

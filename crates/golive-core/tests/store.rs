@@ -5,16 +5,24 @@ use crate::support::Fixture;
 
 #[test]
 fn migrations_are_valid() {
-    store::migrations().validate().expect("migrations must apply cleanly to an empty database");
+    store::migrations()
+        .validate()
+        .expect("migrations must apply cleanly to an empty database");
 }
 
 #[test]
 fn a_new_store_uses_wal_foreign_keys_and_full_sync() {
     let fixture = Fixture::new();
     let conn = fixture.store.conn();
-    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
-    let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    let fk: i64 = conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    let sync: i64 = conn
+        .pragma_query_value(None, "synchronous", |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(fk, 1, "foreign keys must be enforced");
     assert_eq!(sync, 2, "synchronous must be FULL (2) for durable commits");
@@ -26,8 +34,14 @@ fn a_missing_store_is_not_created_unless_asked() {
     let path = dir.path().join("typo.db");
     let err = Store::open(&path, OpenMode::MustExist).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
-    assert!(err.to_string().contains("golive init"), "the error says what to do: {err}");
-    assert!(!path.exists(), "a failed open must not leave an empty store behind");
+    assert!(
+        err.to_string().contains("golive init"),
+        "the error says what to do: {err}"
+    );
+    assert!(
+        !path.exists(),
+        "a failed open must not leave an empty store behind"
+    );
 }
 
 #[test]
@@ -36,14 +50,22 @@ fn a_store_from_a_newer_golive_is_refused_and_left_untouched() {
     fixture.launch();
     let path = fixture.path();
     let future = store::schema_version() as i64 + 3;
-    fixture.store.conn().pragma_update(None, "user_version", future).unwrap();
+    fixture
+        .store
+        .conn()
+        .pragma_update(None, "user_version", future)
+        .unwrap();
     drop(fixture.store);
     let before = std::fs::read(&path).unwrap();
 
     let err = Store::open(&path, OpenMode::MustExist).unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreTooNew);
     assert!(err.to_string().contains("newer golive"), "{err}");
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the newer store must not be modified");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the newer store must not be modified"
+    );
 }
 
 #[test]
@@ -53,14 +75,19 @@ fn a_file_that_is_not_a_database_is_refused_with_the_reason() {
     std::fs::write(&path, "these are my notes, not a database ".repeat(200)).unwrap();
     let err = Store::open(&path, OpenMode::MustExist).unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreUnavailable);
-    assert!(err.to_string().contains("notes.txt"), "the error names the file: {err}");
+    assert!(
+        err.to_string().contains("notes.txt"),
+        "the error names the file: {err}"
+    );
 }
 
 #[test]
 fn a_failed_change_leaves_nothing_behind() {
     let mut fixture = Fixture::new();
     let launch = fixture.launch();
-    let events_before = golive_core::audit::verify(fixture.store.conn()).unwrap().events;
+    let events_before = golive_core::audit::verify(fixture.store.conn())
+        .unwrap()
+        .events;
     // Ticking an unknown item fails inside the transaction: no audit event may remain.
     let err = golive_core::readiness::tick(
         &mut fixture.store,
@@ -71,7 +98,9 @@ fn a_failed_change_leaves_nothing_behind() {
     )
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
-    let events_after = golive_core::audit::verify(fixture.store.conn()).unwrap().events;
+    let events_after = golive_core::audit::verify(fixture.store.conn())
+        .unwrap()
+        .events;
     assert_eq!(events_before, events_after);
 }
 

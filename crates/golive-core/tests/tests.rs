@@ -20,7 +20,8 @@ mod support {
     impl Fixture {
         pub fn new() -> Fixture {
             let dir = tempfile::tempdir().expect("temp dir");
-            let store = Store::open(&dir.path().join("golive.db"), OpenMode::CreateIfMissing).expect("open store");
+            let store = Store::open(&dir.path().join("golive.db"), OpenMode::CreateIfMissing)
+                .expect("open store");
             Fixture { dir, store }
         }
 

@@ -58,8 +58,12 @@ impl Store {
         if mode == OpenMode::CreateIfMissing
             && let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(folder)
-                .map_err(|e| unavailable(format!("cannot create the folder {}: {e}", folder.display())))?;
+            std::fs::create_dir_all(folder).map_err(|e| {
+                unavailable(format!(
+                    "cannot create the folder {}: {e}",
+                    folder.display()
+                ))
+            })?;
         }
         let mut conn = connect(path).map_err(|e| unavailable(e.to_string()))?;
         let found: usize = conn

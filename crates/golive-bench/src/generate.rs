@@ -1,0 +1,123 @@
+//! The "large store" of QUALITY.md. This issue's share: 1 launch with 1,000
+//! checklist items and 100,000 audit events; later capabilities add their
+//! data (contacts, monitors with probe history, runs with log lines) here.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use golive_core::launch::{self, NewLaunch};
+use golive_core::plan::{self, Template};
+use golive_core::store::OpenMode;
+use golive_core::{Actor, Change, Store};
+use jiff::{Timestamp, ToSpan};
+
+/// A template with `items` items over the standard plan's four phases.
+fn template(items: usize) -> anyhow::Result<Template> {
+    let phases = [
+        ("pre", -7, 0),
+        ("day0", 0, 0),
+        ("post", 1, 7),
+        ("stab", 8, 30),
+    ];
+    let mut text = String::from(
+        "[plan]\nname = \"Large benchmark plan\"\nversion = 1\n\
+         [[roles]]\nkey = \"pm\"\nname = \"Project manager\"\nsignoff = true\n\
+         [[roles]]\nkey = \"tech\"\nname = \"Technical lead\"\nsignoff = true\n",
+    );
+    let per_phase = items.div_ceil(phases.len());
+    let mut written = 0;
+    for (key, first, last) in phases {
+        text.push_str(&format!(
+            "[[phases]]\nkey = \"{key}\"\nname = \"Phase {key}\"\nfirst_day = {first}\nlast_day = {last}\n"
+        ));
+        for section in 0..per_phase.div_ceil(25) {
+            text.push_str(&format!("[[phases.sections]]\nkey = \"{key}-s{section}\"\ntitle = \"Section {section} of {key}\"\n"));
+            for i in 0..25 {
+                if written == items || section * 25 + i >= per_phase {
+                    break;
+                }
+                let span = (last - first + 1) as usize;
+                let due = first + ((section * 25 + i) % span) as i32;
+                let owner = if i % 2 == 0 { "pm" } else { "tech" };
+                text.push_str(&format!(
+                    "[[phases.sections.items]]\nkey = \"I-{written:04}\"\ntitle = \"Benchmark item {written}\"\nowner = \"{owner}\"\ndue_day = {due}\ngate = {}\n",
+                    written % 10 == 0
+                ));
+                written += 1;
+            }
+        }
+    }
+    Ok(plan::parse(&text, "large-benchmark-plan.toml")?)
+}
+
+pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<String> {
+    if out.exists() {
+        bail!(
+            "{} exists already; the generator writes a new store only",
+            out.display()
+        );
+    }
+    let started = Instant::now();
+    let mut store = Store::open(out, OpenMode::CreateIfMissing).context("create the store")?;
+    // Generation only: skip fsyncs. The measured operations use the real pragmas.
+    store.conn().pragma_update(None, "synchronous", "OFF")?;
+    let t0: Timestamp = "2026-11-01T08:00:00Z".parse()?;
+    let actor = Actor::anonymous("bench");
+    let template = template(items)?;
+    let launch = launch::create(
+        &mut store,
+        &Change::new(actor.clone(), t0),
+        &NewLaunch {
+            name: "Large launch".into(),
+            platform: "Benchmark".into(),
+            go_live_local: "2026-12-07T09:00".into(),
+            time_zone: "Europe/Berlin".into(),
+        },
+        &template,
+    )?;
+    let keys: Vec<String> = template
+        .phases
+        .iter()
+        .flat_map(|p| &p.sections)
+        .flat_map(|s| &s.items)
+        .map(|i| i.key.get_ref().clone())
+        .collect();
+    // Every event is a real tick or untick, appended through the core's audit chain.
+    let mut written = 1;
+    let batch = 10_000;
+    while written < events {
+        let n = batch.min(events - written);
+        let change = Change::new(actor.clone(), t0.checked_add((written as i64).seconds())?);
+        store.write(&change, |tx| {
+            for k in 0..n {
+                let seq = written + k;
+                let key = &keys[seq % keys.len()];
+                let ticking = (seq / keys.len()) % 2 == 0;
+                let (status, action) = if ticking { ("done", "item.tick") } else { ("open", "item.untick") };
+                tx.execute(
+                    "UPDATE items SET status = ?1, status_note = 'generated', status_by = 'bench', status_at = '2026-11-01T08:00:00.000Z' WHERE launch_id = ?2 AND key = ?3",
+                    rusqlite::params![status, launch.id, key],
+                )?;
+                tx.audit(
+                    Some(&launch.id),
+                    action,
+                    &format!("item:{key}"),
+                    serde_json::json!({ "key": key, "note": "generated for the benchmark" }),
+                )?;
+            }
+            Ok(())
+        })?;
+        written += n;
+    }
+    store
+        .conn()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(format!(
+        "large store {}: 1 launch, {} items, {} audit events, written in {:.1} s",
+        out.display(),
+        keys.len(),
+        written,
+        started.elapsed().as_secs_f64()
+    ))
+}
