@@ -42,7 +42,7 @@ fn template(items: usize) -> anyhow::Result<Template> {
                 let owner = if i % 2 == 0 { "pm" } else { "tech" };
                 text.push_str(&format!(
                     "[[phases.sections.items]]\nkey = \"I-{written:04}\"\ntitle = \"Benchmark item {written}\"\nowner = \"{owner}\"\ndue_day = {due}\ngate = {}\n",
-                    written % 10 == 0
+                    written.is_multiple_of(10)
                 ));
                 written += 1;
             }
@@ -93,7 +93,7 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
             for k in 0..n {
                 let seq = written + k;
                 let key = &keys[seq % keys.len()];
-                let ticking = (seq / keys.len()) % 2 == 0;
+                let ticking = (seq / keys.len()).is_multiple_of(2);
                 let (status, action) = if ticking { ("done", "item.tick") } else { ("open", "item.untick") };
                 tx.execute(
                     "UPDATE items SET status = ?1, status_note = 'generated', status_by = 'bench', status_at = '2026-11-01T08:00:00.000Z' WHERE launch_id = ?2 AND key = ?3",
