@@ -5,6 +5,7 @@
 
 mod driver;
 mod readiness;
+mod store_errors;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -61,8 +61,8 @@ export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
   return listen('store-changed', () => handler());
 }
 
-/** The message to show for any thrown value. */
+/** The message to show for any thrown value, as a sentence. */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
