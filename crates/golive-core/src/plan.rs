@@ -325,46 +325,31 @@ impl Checker<'_> {
             ));
         }
         if t.roles.is_empty() {
-            return Err(TemplateError {
-                file: self.file.to_string(),
-                line: None,
-                column: None,
-                field: Some("roles".into()),
-                message: "the plan defines no roles; add at least one [[roles]] table".into(),
-            });
+            return Err(self.missing(
+                "roles",
+                "the plan defines no roles; add at least one [[roles]] table",
+            ));
         }
         let mut roles = HashSet::new();
         for (i, role) in t.roles.iter().enumerate() {
-            self.check_key(&role.key, format!("roles[{i}].key"), KeyKind::Role)?;
-            if !roles.insert(role.key.get_ref().as_str()) {
-                return Err(self.fail(
-                    role.key.span(),
-                    format!("roles[{i}].key"),
-                    format!("the role key {:?} is used twice", role.key.get_ref()),
-                ));
-            }
+            self.unique_key(
+                &role.key,
+                format!("roles[{i}].key"),
+                KeyKind::Role,
+                &mut roles,
+            )?;
         }
         if t.phases.is_empty() {
-            return Err(TemplateError {
-                file: self.file.to_string(),
-                line: None,
-                column: None,
-                field: Some("phases".into()),
-                message: "the plan defines no phases; add at least one [[phases]] table".into(),
-            });
+            return Err(self.missing(
+                "phases",
+                "the plan defines no phases; add at least one [[phases]] table",
+            ));
         }
         let (mut phases, mut sections, mut items) =
             (HashSet::new(), HashSet::new(), HashSet::new());
         for (p, phase) in t.phases.iter().enumerate() {
             let at = format!("phases[{p}]");
-            self.check_key(&phase.key, format!("{at}.key"), KeyKind::Phase)?;
-            if !phases.insert(phase.key.get_ref().as_str()) {
-                return Err(self.fail(
-                    phase.key.span(),
-                    format!("{at}.key"),
-                    format!("the phase key {:?} is used twice", phase.key.get_ref()),
-                ));
-            }
+            self.unique_key(&phase.key, format!("{at}.key"), KeyKind::Phase, &mut phases)?;
             let (first, last) = (*phase.first_day.get_ref(), *phase.last_day.get_ref());
             for (day, name) in [
                 (&phase.first_day, "first_day"),
@@ -387,25 +372,16 @@ impl Checker<'_> {
             }
             for (s, section) in phase.sections.iter().enumerate() {
                 let at = format!("{at}.sections[{s}]");
-                self.check_key(&section.key, format!("{at}.key"), KeyKind::Section)?;
-                if !sections.insert(section.key.get_ref().as_str()) {
-                    return Err(self.fail(
-                        section.key.span(),
-                        format!("{at}.key"),
-                        format!("the section key {:?} is used twice", section.key.get_ref()),
-                    ));
-                }
+                self.unique_key(
+                    &section.key,
+                    format!("{at}.key"),
+                    KeyKind::Section,
+                    &mut sections,
+                )?;
                 self.check_text(&section.title, format!("{at}.title"))?;
                 for (i, item) in section.items.iter().enumerate() {
                     let at = format!("{at}.items[{i}]");
-                    self.check_key(&item.key, format!("{at}.key"), KeyKind::Item)?;
-                    if !items.insert(item.key.get_ref().as_str()) {
-                        return Err(self.fail(
-                            item.key.span(),
-                            format!("{at}.key"),
-                            format!("the item key {:?} is used twice", item.key.get_ref()),
-                        ));
-                    }
+                    self.unique_key(&item.key, format!("{at}.key"), KeyKind::Item, &mut items)?;
                     self.check_text(&item.title, format!("{at}.title"))?;
                     if !roles.contains(item.owner.get_ref().as_str()) {
                         let known: Vec<_> =
@@ -446,6 +422,36 @@ impl Checker<'_> {
                 text.span(),
                 field,
                 "it is longer than 300 characters".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A whole table is missing: there is no line to point at.
+    fn missing(&self, field: &str, message: &str) -> TemplateError {
+        TemplateError {
+            file: self.file.to_string(),
+            line: None,
+            column: None,
+            field: Some(field.to_string()),
+            message: message.to_string(),
+        }
+    }
+
+    /// A well-formed key not seen before among keys of its kind.
+    fn unique_key<'t>(
+        &self,
+        key: &'t Spanned<String>,
+        field: String,
+        kind: KeyKind,
+        seen: &mut HashSet<&'t str>,
+    ) -> Result<(), TemplateError> {
+        self.check_key(key, field.clone(), kind)?;
+        if !seen.insert(key.get_ref().as_str()) {
+            return Err(self.fail(
+                key.span(),
+                field,
+                format!("the {} key {:?} is used twice", kind.name(), key.get_ref()),
             ));
         }
         Ok(())
