@@ -8,12 +8,16 @@ use serde_json::Value;
 
 use crate::driver::App;
 
-fn day0_in(days: i64) -> String {
-    let date = jiff::Zoned::now()
-        .date()
+/// The date `days` from today in `time_zone` (the launch's "today", not the machine's).
+fn day0_in(days: i64, time_zone: &str) -> String {
+    let today = jiff::Timestamp::now()
+        .in_tz(time_zone)
+        .expect("a known time zone")
+        .date();
+    today
         .checked_add(jiff::ToSpan::days(days))
-        .expect("a date");
-    date.to_string()
+        .expect("a date")
+        .to_string()
 }
 
 fn cli(store: &std::path::Path, args: &[&str]) -> String {
@@ -50,7 +54,8 @@ async fn create_a_launch_tick_with_a_note_and_find_it_after_a_restart() {
     app.screenshot("02-create-launch-error").await;
 
     app.type_into("#launch-platform", "Arxos").await;
-    app.type_into("#launch-date", &day0_in(3)).await;
+    app.type_into("#launch-date", &day0_in(3, "Europe/Berlin"))
+        .await;
     app.type_into("#launch-time", "09:00").await;
     app.find("#launch-tz")
         .await
@@ -181,7 +186,7 @@ async fn a_tick_from_the_cli_appears_in_the_open_window_and_the_keyboard_ticks()
             "--platform",
             "Arxos",
             "--go-live",
-            &format!("{}T09:00", day0_in(2)),
+            &format!("{}T09:00", day0_in(2, "UTC")),
             "--tz",
             "UTC",
         ],

@@ -59,10 +59,9 @@ impl Cli {
 
     fn init(&self) {
         // Day 0 is three days from now, so some pre-go-live items are overdue.
-        let day0 = jiff::Zoned::now()
-            .date()
-            .checked_add(jiff::ToSpan::days(3))
-            .unwrap();
+        // "Today" is the launch's (UTC here), whatever the machine's time zone.
+        let today = jiff::Timestamp::now().in_tz("UTC").unwrap().date();
+        let day0 = today.checked_add(jiff::ToSpan::days(3)).unwrap();
         self.ok(&[
             "init",
             "--name",
