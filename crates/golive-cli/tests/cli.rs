@@ -250,6 +250,23 @@ fn bad_input_gives_a_clear_error_and_changes_nothing() {
     assert!(bad_launch.contains("no launch matches"), "{bad_launch}");
     let usage = cli.fails(&["tick"], 2);
     assert!(usage.contains("Usage"), "{usage}");
+
+    // Refusals are logged to the rolling log file too.
+    let logs: Vec<_> = std::fs::read_dir(cli.dir.path().join("logs"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(logs.len(), 1, "one daily log file");
+    let name = logs[0].file_name().to_string_lossy().to_string();
+    assert!(
+        name.starts_with("golive.") && name.ends_with(".log"),
+        "{name}"
+    );
+    let text = std::fs::read_to_string(logs[0].path()).unwrap();
+    assert!(
+        text.contains("command failed") && text.contains("no item \"NOPE-1\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -312,4 +329,48 @@ fn profile_names_the_actor_in_the_record() {
         "{log}"
     );
     assert_eq!(log[0]["actor_role"], "project manager");
+}
+
+#[test]
+fn without_store_the_platform_data_folder_is_used_and_golive_store_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |envs: &[(&str, &Path)], args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_golive"));
+        command
+            .args(args)
+            .env_remove("GOLIVE_STORE")
+            .env("GOLIVE_LOG_DIR", dir.path().join("logs"));
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let out = command.output().expect("golive runs");
+        assert!(
+            out.status.success(),
+            "golive {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let init = [
+        "init",
+        "--name",
+        "Default place",
+        "--go-live",
+        "2027-01-04T08:00",
+        "--tz",
+        "UTC",
+    ];
+    let data = dir.path().join("data");
+    run(&[("XDG_DATA_HOME", &data)], &init);
+    assert!(
+        data.join("golive/golive.db").exists(),
+        "the store goes to $XDG_DATA_HOME/golive/golive.db"
+    );
+
+    let chosen = dir.path().join("elsewhere.db");
+    run(
+        &[("XDG_DATA_HOME", &data), ("GOLIVE_STORE", &chosen)],
+        &init,
+    );
+    assert!(chosen.exists(), "GOLIVE_STORE overrides the data folder");
+    run(&[("GOLIVE_STORE", &chosen)], &["status"]);
 }
