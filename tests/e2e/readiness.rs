@@ -218,7 +218,19 @@ async fn a_tick_from_the_cli_appears_in_the_open_window_and_the_keyboard_ticks()
         .await;
     app.screenshot("08-tick-from-cli").await;
 
-    // Keyboard: focus the first item, move down twice with j, tick with x.
+    // The profile: a display name and role go with every change from now on.
+    app.click("[data-testid=profile]").await;
+    app.find("[data-testid=profile-dialog]").await;
+    app.type_into("#profile-name", "Ana Lopez").await;
+    app.type_into("#profile-role", "Project manager").await;
+    app.screenshot("09-profile-dialog").await;
+    app.click("[data-testid=profile-dialog] button[type=submit]")
+        .await;
+    app.gone("[data-testid=profile-dialog]").await;
+    app.wait_for_text("[data-testid=profile]", "Ana Lopez")
+        .await;
+
+    // Keyboard: focus the first item, move down with j, tick with x.
     app.find("[data-testid=toggle-PRE-01]")
         .await
         .click()
@@ -257,6 +269,8 @@ async fn a_tick_from_the_cli_appears_in_the_open_window_and_the_keyboard_ticks()
         crate::STEP,
     )
     .await;
+    app.wait_for_text("[data-testid=meta-PRE-02]", "Ticked by Ana Lopez")
+        .await;
 
     // The dashboard counts both, in the dark theme too.
     app.click("[data-testid=nav-dashboard]").await;
@@ -271,7 +285,7 @@ async fn a_tick_from_the_cli_appears_in_the_open_window_and_the_keyboard_ticks()
             .expect("theme"),
         Value::String("dark".into())
     );
-    app.screenshot("09-dashboard-dark").await;
+    app.screenshot("10-dashboard-dark").await;
     app.quit().await;
 
     let log = cli(&store, &["log"]);

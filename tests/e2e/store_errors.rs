@@ -27,7 +27,7 @@ async fn a_store_from_a_newer_golive_is_explained_and_left_untouched() {
         message.contains("Install the newer golive"),
         "the message says what to do: {message}"
     );
-    app.screenshot("10-store-too-new").await;
+    app.screenshot("11-store-too-new").await;
     app.quit().await;
 
     assert_eq!(

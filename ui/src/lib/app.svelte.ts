@@ -32,6 +32,15 @@ export class AppModel {
     }
   }
 
+  /** Reloads who the user is (after the profile changed). */
+  async reloadInfo(): Promise<void> {
+    try {
+      this.info = await ipc.appInfo();
+    } catch (error) {
+      this.problem = `Could not reload your profile: ${messageOf(error)}`;
+    }
+  }
+
   /** Reloads launches and the open launch's data. */
   async refresh(): Promise<void> {
     try {
