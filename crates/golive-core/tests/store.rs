@@ -122,3 +122,21 @@ fn uuid_version(id: &str) -> Option<u32> {
     // The version is the first hex digit of the third group.
     id.split('-').nth(2)?.chars().next()?.to_digit(16)
 }
+
+#[test]
+fn a_change_watch_sees_commits_from_other_connections_once() {
+    let mut fixture = Fixture::new();
+    let launch = fixture.launch();
+    let mut watch = golive_core::watch::ChangeWatch::open(&fixture.path()).unwrap();
+    assert!(!watch.changed().unwrap(), "nothing changed since the watch opened");
+    golive_core::readiness::tick(
+        &mut fixture.store,
+        &crate::support::change("ana", "2026-12-01T10:00:00Z"),
+        &launch.id,
+        "PRE-01",
+        None,
+    )
+    .unwrap();
+    assert!(watch.changed().unwrap(), "a commit by another connection is seen");
+    assert!(!watch.changed().unwrap(), "and reported once");
+}
