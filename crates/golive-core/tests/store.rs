@@ -128,7 +128,10 @@ fn a_change_watch_sees_commits_from_other_connections_once() {
     let mut fixture = Fixture::new();
     let launch = fixture.launch();
     let mut watch = golive_core::watch::ChangeWatch::open(&fixture.path()).unwrap();
-    assert!(!watch.changed().unwrap(), "nothing changed since the watch opened");
+    assert!(
+        !watch.changed().unwrap(),
+        "nothing changed since the watch opened"
+    );
     golive_core::readiness::tick(
         &mut fixture.store,
         &crate::support::change("ana", "2026-12-01T10:00:00Z"),
@@ -137,6 +140,9 @@ fn a_change_watch_sees_commits_from_other_connections_once() {
         None,
     )
     .unwrap();
-    assert!(watch.changed().unwrap(), "a commit by another connection is seen");
+    assert!(
+        watch.changed().unwrap(),
+        "a commit by another connection is seen"
+    );
     assert!(!watch.changed().unwrap(), "and reported once");
 }
