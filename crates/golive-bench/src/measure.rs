@@ -44,14 +44,6 @@ fn tick_vs_bare_insert(dir: &Path, large: &Path, n: usize) -> anyhow::Result<()>
         .map(|i| i.key.clone())
         .take(n)
         .collect();
-    let mut core = Vec::with_capacity(keys.len());
-    for key in &keys {
-        let change = Change::new(actor.clone(), jiff::Timestamp::now());
-        let started = Instant::now();
-        readiness::tick(&mut store, &change, &launch.id, key, Some("bench tick"))?;
-        core.push(started.elapsed());
-    }
-
     let bare_path = dir.join("bare.db");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", bare_path.display()));
@@ -60,8 +52,16 @@ fn tick_vs_bare_insert(dir: &Path, large: &Path, n: usize) -> anyhow::Result<()>
     bare.execute_batch(
         "CREATE TABLE t (id TEXT PRIMARY KEY, note TEXT NOT NULL, at TEXT NOT NULL)",
     )?;
+
+    // Interleaved, one of each per round, so machine noise hits both alike.
+    let mut core = Vec::with_capacity(keys.len());
     let mut baseline = Vec::with_capacity(keys.len());
-    for i in 0..keys.len() {
+    for (i, key) in keys.iter().enumerate() {
+        let change = Change::new(actor.clone(), jiff::Timestamp::now());
+        let started = Instant::now();
+        readiness::tick(&mut store, &change, &launch.id, key, Some("bench tick"))?;
+        core.push(started.elapsed());
+
         let started = Instant::now();
         let tx = bare.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
