@@ -217,7 +217,20 @@ impl App {
 
     /// Saves a screenshot of the window as `target/e2e-artifacts/NAME.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        // Let transitions and fonts settle so the picture shows the real screen.
+        // Wait for two painted frames so the picture shows the current DOM,
+        // not the last frame WebKit happened to composite.
+        let painted = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        assert!(
+            painted.is_ok(),
+            "the window did not paint before the screenshot {name}: {painted:?}"
+        );
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self
             .client

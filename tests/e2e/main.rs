@@ -4,10 +4,12 @@
 //! go to `target/e2e-artifacts/`.
 
 mod driver;
+mod launches;
 mod readiness;
 mod store_errors;
 
 use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 /// Every GUI step is bounded so a hung webview fails the test instead of CI.
@@ -29,4 +31,21 @@ pub fn golive_cli() -> PathBuf {
         cli.display()
     );
     cli
+}
+
+/// Runs the `golive` CLI on `store`; fails the test with its message if it fails.
+pub fn cli(store: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(crate::golive_cli())
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("GOLIVE_LOG_DIR", store.with_file_name("logs"))
+        .output()
+        .expect("run golive");
+    assert!(
+        out.status.success(),
+        "golive {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
 }

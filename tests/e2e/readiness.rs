@@ -1,11 +1,11 @@
 //! Creating a launch, ticking with a note, restarting, and a tick from the
 //! CLI showing up in the open window.
 
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::cli;
 use crate::driver::App;
 
 /// The date `days` from today in `time_zone` (the launch's "today", not the machine's).
@@ -18,22 +18,6 @@ fn day0_in(days: i64, time_zone: &str) -> String {
         .checked_add(jiff::ToSpan::days(days))
         .expect("a date")
         .to_string()
-}
-
-fn cli(store: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(crate::golive_cli())
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .env("GOLIVE_LOG_DIR", store.with_file_name("logs"))
-        .output()
-        .expect("run golive");
-    assert!(
-        out.status.success(),
-        "golive {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
 }
 
 #[tokio::test]
