@@ -100,16 +100,29 @@ impl App {
             json!({ "application": env!("CARGO_BIN_EXE_golive-desktop") }),
         );
         caps.insert("browserName".into(), json!("wry"));
-        let client = tokio::time::timeout(
-            STEP,
-            ClientBuilder::rustls()
-                .expect("TLS connector")
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{}", driver.port)),
-        )
-        .await
-        .expect("the WebDriver session did not start in time")
-        .expect("start a WebDriver session with the app");
+        // tauri-driver listens before its WebKitWebDriver does; on a busy
+        // machine the first session request can be cut off. Retry briefly.
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let deadline = Instant::now() + STEP;
+        let client = loop {
+            let attempt = tokio::time::timeout(
+                STEP,
+                ClientBuilder::rustls()
+                    .expect("TLS connector")
+                    .capabilities(caps.clone())
+                    .connect(&url),
+            )
+            .await
+            .expect("the WebDriver session did not start in time");
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if Instant::now() < deadline => {
+                    eprintln!("WebDriver session not ready yet ({error}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(error) => panic!("start a WebDriver session with the app: {error}"),
+            }
+        };
         App {
             client,
             _driver: driver,
