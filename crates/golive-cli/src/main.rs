@@ -136,14 +136,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Init { .. } => OpenMode::CreateIfMissing,
         _ => OpenMode::MustExist,
     };
-    if let Command::Init {
-        template: Some(file),
-        ..
-    } = &cli.command
-    {
-        // Check the template before the store is created or touched.
-        plan::load(file).map_err(golive_core::Error::from)?;
-    }
+    // A template file is read and checked before the store is created or touched.
+    let custom_template = match &cli.command {
+        Command::Init {
+            template: Some(file),
+            ..
+        } => Some(plan::load(file).map_err(golive_core::Error::from)?),
+        _ => None,
+    };
     let mut store = Store::open(&store_path, mode)?;
     let actor = actor::load(&store, &user)?;
     let change = Change::new(actor.clone(), now);
@@ -155,12 +155,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             go_live,
             time_zone,
             platform,
-            template,
+            template: _,
         } => {
-            let template = match template {
-                Some(file) => plan::load(&file).map_err(golive_core::Error::from)?,
-                None => Template::standard(),
-            };
+            let template = custom_template.unwrap_or_else(Template::standard);
             let new = NewLaunch {
                 name,
                 platform,
@@ -184,20 +181,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
         }
         Command::Launches => {
-            let launches = launch::list(store.conn())?;
-            if json {
-                print_json(&launches);
-            } else {
-                print!("{}", render::launches(&launches));
-            }
+            emit(json, &launch::list(store.conn())?, |l| render::launches(l));
         }
         Command::Status => {
             let summary = readiness::summary(store.conn(), &selected(&store)?.id, now)?;
-            if json {
-                print_json(&summary);
-            } else {
-                print!("{}", render::status(&summary));
-            }
+            emit(json, &summary, render::status);
         }
         Command::Items { phase } => {
             let launch = selected(&store)?;
@@ -243,19 +231,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     limit,
                 },
             )?;
-            if json {
-                print_json(&events);
-            } else {
-                print!("{}", render::events(&events));
-            }
+            emit(json, &events, |e| render::events(e));
         }
         Command::Verify => {
             let verification = audit::verify(store.conn())?;
-            if json {
-                print_json(&verification);
-            } else {
-                print!("{}", render::verification(&verification, store.path()));
-            }
+            emit(json, &verification, |v| {
+                render::verification(v, store.path())
+            });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
         Command::Profile { name, role } => {
@@ -297,6 +279,15 @@ fn report_item(
         print!("{}", render::item_status(&item, &launch.time_zone));
     }
     Ok(())
+}
+
+/// Prints `value` as JSON with `--json`, else as the text `render` makes of it.
+fn emit<T: serde::Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) {
+    if json {
+        print_json(value);
+    } else {
+        print!("{}", render(value));
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) {
