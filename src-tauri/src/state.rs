@@ -27,6 +27,11 @@ impl AppState {
         }
     }
 
+    /// The open store, if it could be opened.
+    pub fn store(&self) -> Option<Arc<Mutex<Store>>> {
+        self.store.as_ref().ok().cloned()
+    }
+
     /// Runs `body` with the store on the blocking pool, never on a runtime
     /// worker or the UI thread.
     pub async fn with_store<T: Send + 'static>(

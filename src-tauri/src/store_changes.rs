@@ -1,5 +1,6 @@
 //! Tells the window when another process (the `golive` CLI, a second app)
-//! changed the store, so it can reload: the `store-changed` event.
+//! changed the store, so it can reload: the `store-changed` event. The
+//! window's own changes are not reported; it reloads after them itself.
 
 use std::time::Duration;
 
@@ -13,28 +14,43 @@ use crate::state::AppState;
 const POLL: Duration = Duration::from_millis(400);
 
 pub fn watch(app: AppHandle) {
-    let path = app.state::<AppState>().store_path.clone();
-    let spawned = std::thread::Builder::new().name("store-changes".into()).spawn(move || {
-        let mut watch = match ChangeWatch::open(&path) {
-            Ok(watch) => watch,
-            Err(error) => {
-                tracing::warn!(%error, "changes from other programs will not show until restart");
-                return;
-            }
-        };
-        loop {
-            std::thread::sleep(POLL);
-            match watch.changed() {
-                Ok(true) => {
-                    if let Err(error) = app.emit("store-changed", ()) {
-                        tracing::warn!(%error, "could not tell the window about a store change");
-                    }
+    // Without a store there is nothing to watch; the window shows why.
+    let Some(store) = app.state::<AppState>().store() else {
+        return;
+    };
+    let spawned = std::thread::Builder::new()
+        .name("store-changes".into())
+        .spawn(move || {
+            let started = match store.lock() {
+                Ok(store) => ChangeWatch::new(&store),
+                Err(_) => return tracing::warn!("the store lock is poisoned; not watching for changes"),
+            };
+            let mut watch = match started {
+                Ok(watch) => watch,
+                Err(error) => {
+                    return tracing::warn!(%error, "changes from other programs will not show until restart");
                 }
-                Ok(false) => {}
-                Err(error) => tracing::warn!(%error, "could not check the store for changes"),
+            };
+            loop {
+                std::thread::sleep(POLL);
+                let changed = match store.lock() {
+                    Ok(store) => watch.changed(&store),
+                    Err(_) => {
+                        tracing::warn!("the store lock is poisoned; no longer watching for changes");
+                        return;
+                    }
+                };
+                match changed {
+                    Ok(true) => {
+                        if let Err(error) = app.emit("store-changed", ()) {
+                            tracing::warn!(%error, "could not tell the window about a store change");
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, "could not check the store for changes"),
+                }
             }
-        }
-    });
+        });
     if let Err(error) = spawned {
         tracing::warn!(%error, "could not start watching the store for changes");
     }

@@ -124,14 +124,15 @@ fn uuid_version(id: &str) -> Option<u32> {
 }
 
 #[test]
-fn a_change_watch_sees_commits_from_other_connections_once() {
+fn a_change_watch_reports_commits_of_other_connections_once_and_not_its_own() {
     let mut fixture = Fixture::new();
     let launch = fixture.launch();
-    let mut watch = golive_core::watch::ChangeWatch::open(&fixture.path()).unwrap();
+    let mut watch = golive_core::watch::ChangeWatch::new(&fixture.store).unwrap();
     assert!(
-        !watch.changed().unwrap(),
-        "nothing changed since the watch opened"
+        !watch.changed(&fixture.store).unwrap(),
+        "nothing changed since the watch started"
     );
+    // A change made through the watched store itself (the app's own tick).
     golive_core::readiness::tick(
         &mut fixture.store,
         &crate::support::change("ana", "2026-12-01T10:00:00Z"),
@@ -141,8 +142,22 @@ fn a_change_watch_sees_commits_from_other_connections_once() {
     )
     .unwrap();
     assert!(
-        watch.changed().unwrap(),
+        !watch.changed(&fixture.store).unwrap(),
+        "its own commits are not reported"
+    );
+    // A change made by another program on the same file (the CLI).
+    let mut other = Store::open(&fixture.path(), OpenMode::MustExist).unwrap();
+    golive_core::readiness::tick(
+        &mut other,
+        &crate::support::change("ben", "2026-12-01T10:01:00Z"),
+        &launch.id,
+        "PRE-02",
+        None,
+    )
+    .unwrap();
+    assert!(
+        watch.changed(&fixture.store).unwrap(),
         "a commit by another connection is seen"
     );
-    assert!(!watch.changed().unwrap(), "and reported once");
+    assert!(!watch.changed(&fixture.store).unwrap(), "and reported once");
 }
