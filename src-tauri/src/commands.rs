@@ -135,7 +135,7 @@ pub async fn untick_item(
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
-            readiness::untick(store, &change, &launch_id, &key, &reason)?;
+            readiness::reopen(store, &change, &launch_id, &key, &reason)?;
             readiness::item(store.conn(), &launch_id, &key, change.at)
         })
         .await

@@ -94,7 +94,7 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
                 let seq = written + k;
                 let key = &keys[seq % keys.len()];
                 let ticking = (seq / keys.len()).is_multiple_of(2);
-                let (status, action) = if ticking { ("done", "item.tick") } else { ("open", "item.untick") };
+                let (status, action) = if ticking { ("done", "item.tick") } else { ("open", "item.reopen") };
                 tx.execute(
                     "UPDATE items SET status = ?1, status_note = 'generated', status_by = 'bench', status_at = '2026-11-01T08:00:00.000Z' WHERE launch_id = ?2 AND key = ?3",
                     rusqlite::params![status, launch.id, key],

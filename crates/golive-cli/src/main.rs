@@ -1,103 +1,30 @@
 //! `golive`: the command line over the same core as the desktop app.
 //!
-//! Exit status: 0 success, 1 a check found a problem (`verify`), 2 the
-//! command could not be carried out (bad input, missing store, …).
+//! Exit status: 0 success, 1 a check found a problem (`verify`, a `decision`
+//! that is not GO), 2 the command could not be carried out (bad input,
+//! missing store, …).
 
+mod args;
 mod render;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use args::{
+    Cli, Command, ContactArgs, ContactCommand, DueArg, FilterArgs, ItemCommand, NewLaunchArgs,
+    PlacementArgs, RehearsalCommand, SectionCommand, StatusArg, TemplateCommand,
+};
+use clap::Parser;
 use golive_core::audit::{self, Query};
+use golive_core::contacts::{self, ContactInput};
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::{self, Template};
+use golive_core::readiness::{self, Due, Filter, Me, Placement, Status};
+use golive_core::rehearsal::{self, RehearsalInput};
+use golive_core::signoff::{self, DecisionState, Verdict};
 use golive_core::store::OpenMode;
-use golive_core::{Actor, Change, Store, actor, paths, readiness};
+use golive_core::{Actor, Change, Store, actor, format_timestamp, paths, template_export};
 use jiff::Timestamp;
-
-#[derive(Parser)]
-#[command(
-    name = "golive",
-    version,
-    about = "golive — the go-live control center, on the command line"
-)]
-struct Cli {
-    /// The store file [default: $GOLIVE_STORE, else the platform data folder]
-    #[arg(long, global = true, value_name = "PATH")]
-    store: Option<PathBuf>,
-    /// Which launch: id, id prefix or exact name [default: the newest]
-    #[arg(long, global = true, value_name = "LAUNCH")]
-    launch: Option<String>,
-    /// Print JSON for programs instead of text for people
-    #[arg(long, global = true)]
-    json: bool,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Create a launch from the standard plan (or --template FILE)
-    Init {
-        /// The launch's name, e.g. "Arxos platform"
-        #[arg(long)]
-        name: String,
-        /// Day 0's local date and time, YYYY-MM-DDTHH:MM
-        #[arg(long = "go-live", value_name = "WHEN")]
-        go_live: String,
-        /// IANA time zone of Day 0, e.g. Europe/Berlin
-        #[arg(long = "tz", value_name = "ZONE")]
-        time_zone: String,
-        /// The platform going live
-        #[arg(long, default_value = "")]
-        platform: String,
-        /// A plan template file instead of the standard plan
-        #[arg(long, value_name = "FILE")]
-        template: Option<PathBuf>,
-    },
-    /// List the launches in the store
-    Launches,
-    /// Readiness per phase, Day N and what is overdue or due today
-    Status,
-    /// The checklist items
-    Items {
-        /// Only this phase: pre, day0, post or stab
-        #[arg(long)]
-        phase: Option<String>,
-    },
-    /// Mark an item done
-    Tick {
-        /// The item key, e.g. PRE-07
-        key: String,
-        /// Evidence: what shows it is done
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// Reopen a done item
-    Untick {
-        /// The item key, e.g. PRE-07
-        key: String,
-        /// Why it is not done after all
-        #[arg(long)]
-        reason: String,
-    },
-    /// The audit trail of the launch
-    Log {
-        /// Only the last N events
-        #[arg(long, value_name = "N")]
-        limit: Option<usize>,
-    },
-    /// Check the audit chain; exit 0 when intact, 1 when broken
-    Verify,
-    /// Show or set the display name and role recorded with your changes
-    Profile {
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        role: Option<String>,
-    },
-}
 
 /// A failed command: the message for the person and the exit status.
 struct Failure {
@@ -127,156 +54,578 @@ fn main() -> ExitCode {
     }
 }
 
+/// What every command works with.
+struct Context {
+    store: Store,
+    change: Change,
+    now: Timestamp,
+    json: bool,
+    launch_selector: Option<String>,
+}
+
+impl Context {
+    fn launch(&self) -> Result<Launch, Failure> {
+        Ok(launch::select(
+            self.store.conn(),
+            self.launch_selector.as_deref(),
+        )?)
+    }
+}
+
 fn run(cli: Cli) -> Result<u8, Failure> {
     let store_path = cli.store.clone().unwrap_or_else(paths::default_store);
-    let now = Timestamp::now();
-    let user = Actor::os_user();
-    let json = cli.json;
-    let mode = match cli.command {
-        Command::Init { .. } => OpenMode::CreateIfMissing,
-        _ => OpenMode::MustExist,
-    };
     // A template file is read and checked before the store is created or touched.
-    let custom_template = match &cli.command {
+    let template = match &cli.command {
         Command::Init {
             template: Some(file),
             ..
-        } => Some(plan::load(file).map_err(golive_core::Error::from)?),
+        }
+        | Command::Template(TemplateCommand::Import { file, .. }) => {
+            Some(plan::load(file).map_err(golive_core::Error::from)?)
+        }
+        Command::Template(TemplateCommand::Check { file }) => {
+            let template = plan::load(file).map_err(golive_core::Error::from)?;
+            println!(
+                "{} is a valid plan template: {:?} version {}, {} phases, {} items.",
+                file.display(),
+                template.plan.name.get_ref(),
+                template.plan.version,
+                template.phases.len(),
+                template.item_count()
+            );
+            return Ok(0);
+        }
         _ => None,
     };
-    let mut store = Store::open(&store_path, mode)?;
-    let actor = actor::load(&store, &user)?;
-    let change = Change::new(actor.clone(), now);
-    let selected = |store: &Store| launch::select(store.conn(), cli.launch.as_deref());
+    let mode = match &cli.command {
+        Command::Init { .. } | Command::Template(TemplateCommand::Import { .. }) => {
+            OpenMode::CreateIfMissing
+        }
+        _ => OpenMode::MustExist,
+    };
+    let store = Store::open(&store_path, mode)?;
+    let now = Timestamp::now();
+    let actor = actor::load(&store, &Actor::os_user())?;
+    let mut cx = Context {
+        store,
+        change: Change::new(actor, now),
+        now,
+        json: cli.json,
+        launch_selector: cli.launch.clone(),
+    };
 
     match cli.command {
-        Command::Init {
-            name,
-            go_live,
-            time_zone,
-            platform,
-            template: _,
-        } => {
-            let template = custom_template.unwrap_or_else(Template::standard);
-            let new = NewLaunch {
-                name,
-                platform,
-                go_live_local: go_live,
-                time_zone,
-            };
-            let created = launch::create(&mut store, &change, &new, &template)?;
-            let summary = readiness::summary(store.conn(), &created.id, now)?;
-            if json {
-                print_json(&summary);
-            } else {
-                println!(
-                    "Created launch {:?} ({}) from {:?} with {} items in {}.",
-                    created.name,
-                    created.id,
-                    created.template_name,
-                    summary.overall.total,
-                    store.path().display()
-                );
-                print!("{}", render::status(&summary));
-            }
+        Command::Init { launch, .. } => {
+            create_launch(&mut cx, launch, template.unwrap_or_else(Template::standard))?;
+        }
+        Command::Template(TemplateCommand::Import { launch, .. }) => {
+            create_launch(&mut cx, launch, template.unwrap_or_else(Template::standard))?;
+        }
+        Command::Template(TemplateCommand::Check { .. }) => {}
+        Command::Template(TemplateCommand::Export { out }) => {
+            let launch = cx.launch()?;
+            let text = template_export::template_file(
+                cx.store.conn(),
+                &launch.id,
+                &format_timestamp(cx.now),
+            )?;
+            write_output(out.as_deref(), &text, "plan template")?;
         }
         Command::Launches => {
-            emit(json, &launch::list(store.conn())?, |l| render::launches(l));
+            emit(cx.json, &launch::list(cx.store.conn())?, |l| {
+                render::launches(l)
+            });
         }
         Command::Status => {
-            let summary = readiness::summary(store.conn(), &selected(&store)?.id, now)?;
-            emit(json, &summary, render::status);
+            let launch = cx.launch()?;
+            let summary = readiness::summary(cx.store.conn(), &launch.id, cx.now)?;
+            emit(cx.json, &summary, render::status);
         }
-        Command::Items { phase } => {
-            let launch = selected(&store)?;
-            let mut checklist = readiness::checklist(store.conn(), &launch.id, now)?;
-            if let Some(phase) = phase {
-                let keys: Vec<String> = checklist.phases.iter().map(|p| p.key.clone()).collect();
-                checklist
-                    .phases
-                    .retain(|p| p.key.eq_ignore_ascii_case(&phase));
-                if checklist.phases.is_empty() {
-                    return Err(Failure {
-                        message: format!(
-                            "launch {:?} has no phase {phase:?}; its phases are {}",
-                            launch.name,
-                            keys.join(", ")
-                        ),
-                        status: 2,
-                    });
-                }
-            }
-            if json {
+        Command::Items { filter, markdown } => {
+            let launch = cx.launch()?;
+            let checklist = filtered(&cx, &launch, filter)?;
+            if markdown {
+                let decision = signoff::decision(cx.store.conn(), &launch.id, cx.now)?;
+                print!(
+                    "{}",
+                    readiness::markdown(&checklist, Some(&decision), &format_timestamp(cx.now))
+                );
+            } else if cx.json {
                 print_json(&checklist.items().collect::<Vec<_>>());
             } else {
                 print!("{}", render::checklist(&checklist));
             }
         }
-        Command::Tick { key, note } => {
-            let launch = selected(&store)?;
-            readiness::tick(&mut store, &change, &launch.id, &key, note.as_deref())?;
-            report_item(&store, &launch, &key, now, json, "Ticked")?;
+        Command::Timeline { filter } => {
+            let launch = cx.launch()?;
+            let checklist = filtered(&cx, &launch, filter)?;
+            emit(cx.json, &readiness::timeline(&checklist), |t| {
+                render::timeline(t, &launch)
+            });
         }
-        Command::Untick { key, reason } => {
-            let launch = selected(&store)?;
-            readiness::untick(&mut store, &change, &launch.id, &key, &reason)?;
-            report_item(&store, &launch, &key, now, json, "Reopened")?;
+        Command::Tick { key, note } => {
+            let launch = cx.launch()?;
+            readiness::tick(&mut cx.store, &cx.change, &launch.id, &key, note.as_deref())?;
+            report_item(&cx, &launch, &key, "Ticked")?;
+        }
+        Command::Reopen { key, reason } => {
+            let launch = cx.launch()?;
+            readiness::reopen(&mut cx.store, &cx.change, &launch.id, &key, &reason)?;
+            report_item(&cx, &launch, &key, "Reopened")?;
+        }
+        Command::Block { key, reason } => {
+            let launch = cx.launch()?;
+            readiness::block(&mut cx.store, &cx.change, &launch.id, &key, &reason)?;
+            report_item(&cx, &launch, &key, "Blocked")?;
+        }
+        Command::Na { key, reason } => {
+            let launch = cx.launch()?;
+            readiness::mark_na(&mut cx.store, &cx.change, &launch.id, &key, &reason)?;
+            report_item(&cx, &launch, &key, "Marked not applicable:")?;
+        }
+        Command::Comment { key, text } => {
+            let launch = cx.launch()?;
+            let comment = readiness::comment(&mut cx.store, &cx.change, &launch.id, &key, &text)?;
+            emit(cx.json, &comment, |c| {
+                format!("Comment added to {} by {}.\n", key.to_uppercase(), c.author)
+            });
+        }
+        Command::Item(command) => item_command(&mut cx, command)?,
+        Command::Section(command) => section_command(&mut cx, command)?,
+        Command::Signoff {
+            role,
+            go,
+            no_go: _,
+            comment,
+        } => {
+            let launch = cx.launch()?;
+            let verdict = if go { Verdict::Go } else { Verdict::NoGo };
+            let decision = signoff::sign(
+                &mut cx.store,
+                &cx.change,
+                &launch.id,
+                &role,
+                verdict,
+                comment.as_deref(),
+            )?;
+            emit(cx.json, &decision, |d| {
+                format!(
+                    "Recorded {} for {role}.\n{}",
+                    verdict.label(),
+                    render::decision(d, &launch)
+                )
+            });
+        }
+        Command::Decision => {
+            let launch = cx.launch()?;
+            let decision = signoff::decision(cx.store.conn(), &launch.id, cx.now)?;
+            emit(cx.json, &decision, |d| render::decision(d, &launch));
+            return Ok(if decision.state == DecisionState::Go {
+                0
+            } else {
+                1
+            });
+        }
+        Command::Reschedule { go_live, time_zone } => {
+            let launch = cx.launch()?;
+            let moved = launch::reschedule(
+                &mut cx.store,
+                &cx.change,
+                &launch.id,
+                &go_live,
+                time_zone.as_deref(),
+            )?;
+            emit(cx.json, &moved, |l| {
+                format!(
+                    "Day 0 of {:?} moved from {} {} to {} {}; every due date moved with it.\n",
+                    l.name,
+                    launch.go_live_local.replace('T', " "),
+                    launch.time_zone,
+                    l.go_live_local.replace('T', " "),
+                    l.time_zone
+                )
+            });
+        }
+        Command::Contact(command) => contact_command(&mut cx, command)?,
+        Command::Rehearsal(RehearsalCommand::Create {
+            name,
+            go_live,
+            time_zone,
+        }) => {
+            let from = cx.launch()?;
+            let created = rehearsal::create(
+                &mut cx.store,
+                &cx.change,
+                &from.id,
+                &RehearsalInput {
+                    name,
+                    go_live_local: go_live,
+                    time_zone,
+                },
+            )?;
+            emit(cx.json, &created, |l| {
+                format!(
+                    "Created the REHEARSAL {:?} ({}) of {:?}: same plan and people, its own ticks.\nUse it with --launch {}.\n",
+                    l.name, l.id, from.name, l.id
+                )
+            });
         }
         Command::Log { limit } => {
-            let launch = selected(&store)?;
+            let launch = cx.launch()?;
             let events = audit::events(
-                store.conn(),
+                cx.store.conn(),
                 &Query {
                     launch_id: Some(launch.id.clone()),
                     limit,
+                    ..Query::default()
                 },
             )?;
-            emit(json, &events, |e| render::events(e));
+            emit(cx.json, &events, |e| render::events(e));
         }
         Command::Verify => {
-            let verification = audit::verify(store.conn())?;
-            emit(json, &verification, |v| {
-                render::verification(v, store.path())
+            let verification = audit::verify(cx.store.conn())?;
+            emit(cx.json, &verification, |v| {
+                render::verification(v, cx.store.path())
             });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
         Command::Profile { name, role } => {
+            let actor = cx.change.actor.clone();
             let shown = if name.is_some() || role.is_some() {
                 let name = name.or(actor.name.clone());
                 let role = role.or(actor.role.clone());
-                actor::set_profile(&mut store, &change, name.as_deref(), role.as_deref())?
+                actor::set_profile(&mut cx.store, &cx.change, name.as_deref(), role.as_deref())?
             } else {
                 actor
             };
-            if json {
-                print_json(&shown);
-            } else {
-                println!(
-                    "{} — role: {}. Your changes are recorded as {:?}.",
-                    shown.user,
-                    shown.role.as_deref().unwrap_or("not set"),
-                    shown.display()
-                );
-            }
+            emit(cx.json, &shown, |a| {
+                format!(
+                    "{} — role: {}. Your changes are recorded as {:?}.\n",
+                    a.user,
+                    a.role.as_deref().unwrap_or("not set"),
+                    a.display()
+                )
+            });
         }
     }
     Ok(0)
 }
 
-fn report_item(
-    store: &Store,
+fn create_launch(cx: &mut Context, args: NewLaunchArgs, template: Template) -> Result<(), Failure> {
+    let new = NewLaunch {
+        name: args.name,
+        platform: args.platform,
+        go_live_local: args.go_live,
+        time_zone: args.time_zone,
+    };
+    let created = launch::create(&mut cx.store, &cx.change, &new, &template)?;
+    let summary = readiness::summary(cx.store.conn(), &created.id, cx.now)?;
+    if cx.json {
+        print_json(&summary);
+    } else {
+        println!(
+            "Created launch {:?} ({}) from {:?} with {} items in {}.",
+            created.name,
+            created.id,
+            created.template_name,
+            summary.overall.total,
+            cx.store.path().display()
+        );
+        print!("{}", render::status(&summary));
+    }
+    Ok(())
+}
+
+fn filtered(
+    cx: &Context,
     launch: &Launch,
-    key: &str,
-    now: Timestamp,
-    json: bool,
-    verb: &str,
-) -> Result<(), Failure> {
-    let item = readiness::item(store.conn(), &launch.id, key, now)?;
-    if json {
+    args: FilterArgs,
+) -> Result<readiness::Checklist, Failure> {
+    let filter = Filter {
+        phase: args.phase,
+        section: args.section,
+        owner: args.owner,
+        status: args.status.map(|s| match s {
+            StatusArg::Open => Status::Open,
+            StatusArg::Done => Status::Done,
+            StatusArg::Blocked => Status::Blocked,
+            StatusArg::Na => Status::Na,
+        }),
+        due: args.due.map(|d| match d {
+            DueArg::Overdue => Due::Overdue,
+            DueArg::Today => Due::Today,
+            DueArg::Week => Due::Week,
+        }),
+        text: args.search,
+        mine: args.mine,
+    };
+    let me = Me::of(cx.store.conn(), &launch.id, &cx.change.actor)?;
+    if filter.mine && me.contact.is_none() && me.roles.is_empty() {
+        return Err(Failure {
+            message: format!(
+                "golive does not know which items are yours, {}: link a contact to your account (`golive contact add --name NAME --role ROLE --me`) or set your role (`golive profile --role pm`)",
+                me.user
+            ),
+            status: 2,
+        });
+    }
+    Ok(readiness::filtered(
+        cx.store.conn(),
+        &launch.id,
+        cx.now,
+        &filter,
+        &me,
+    )?)
+}
+
+fn placement(args: PlacementArgs) -> Placement {
+    match (args.before, args.after) {
+        (Some(key), _) => Placement::Before(key),
+        (None, Some(key)) => Placement::After(key),
+        (None, None) => Placement::End,
+    }
+}
+
+fn item_command(cx: &mut Context, command: ItemCommand) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let (store, change) = (&mut cx.store, &cx.change);
+    match command {
+        ItemCommand::Show { key } => {
+            let detail = readiness::item_detail(store.conn(), &launch.id, &key, cx.now)?;
+            emit(cx.json, &detail, |d| render::item_detail(d, &launch));
+        }
+        ItemCommand::Add {
+            section,
+            title,
+            owner,
+            due_day,
+            key,
+            description,
+            gate,
+            rule,
+            placement: at,
+        } => {
+            let key = readiness::add_item(
+                store,
+                change,
+                &launch.id,
+                &readiness::NewItem {
+                    section,
+                    key,
+                    title,
+                    description,
+                    owner,
+                    due_day,
+                    gate,
+                    rule,
+                    placement: placement(at),
+                },
+            )?;
+            report_item(cx, &launch, &key, "Added")?;
+        }
+        ItemCommand::Edit {
+            key,
+            title,
+            description,
+            owner,
+            due_day,
+            gate,
+            no_gate,
+            rule,
+            no_rule,
+        } => {
+            let edit = readiness::ItemEdit {
+                title,
+                description,
+                owner,
+                due_day,
+                gate: (gate || no_gate).then_some(gate),
+                rule: if no_rule { Some(String::new()) } else { rule },
+            };
+            readiness::edit_item(store, change, &launch.id, &key, &edit)?;
+            report_item(cx, &launch, &key, "Changed")?;
+        }
+        ItemCommand::Move {
+            key,
+            section,
+            placement: at,
+            due_day,
+        } => {
+            readiness::move_item(
+                store,
+                change,
+                &launch.id,
+                &key,
+                section.as_deref(),
+                &placement(at),
+                due_day,
+            )?;
+            report_item(cx, &launch, &key, "Moved")?;
+        }
+        ItemCommand::Rm { key, force } => {
+            readiness::remove_item(store, change, &launch.id, &key, force)?;
+            emit(cx.json, &serde_json::json!({ "removed": key }), |_| {
+                format!(
+                    "Removed {}; the audit trail keeps a copy of it.\n",
+                    key.to_uppercase()
+                )
+            });
+        }
+        ItemCommand::Link { key, url, label } => {
+            readiness::add_link(store, change, &launch.id, &key, &url, label.as_deref())?;
+            report_item(cx, &launch, &key, "Linked evidence to")?;
+        }
+        ItemCommand::Unlink { key, url } => {
+            readiness::remove_link(store, change, &launch.id, &key, &url)?;
+            report_item(cx, &launch, &key, "Removed a link from")?;
+        }
+    }
+    Ok(())
+}
+
+fn section_command(cx: &mut Context, command: SectionCommand) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let (store, change) = (&mut cx.store, &cx.change);
+    let done = match command {
+        SectionCommand::Add {
+            phase,
+            title,
+            key,
+            placement: at,
+        } => {
+            let key = readiness::add_section(
+                store,
+                change,
+                &launch.id,
+                &readiness::NewSection {
+                    phase,
+                    key,
+                    title,
+                    placement: placement(at),
+                },
+            )?;
+            format!("Added the section {key}.")
+        }
+        SectionCommand::Edit { key, title } => {
+            readiness::edit_section(store, change, &launch.id, &key, &title)?;
+            format!("Renamed the section {key} to {title:?}.")
+        }
+        SectionCommand::Move {
+            key,
+            phase,
+            placement: at,
+        } => {
+            readiness::move_section(
+                store,
+                change,
+                &launch.id,
+                &key,
+                phase.as_deref(),
+                &placement(at),
+            )?;
+            format!("Moved the section {key}.")
+        }
+        SectionCommand::Rm { key } => {
+            readiness::remove_section(store, change, &launch.id, &key)?;
+            format!("Removed the section {key}.")
+        }
+    };
+    emit(cx.json, &serde_json::json!({ "done": done }), |_| {
+        format!("{done}\n")
+    });
+    Ok(())
+}
+
+fn contact_input(name: String, details: ContactArgs, user: &str, before: Option<&contacts::Contact>) -> ContactInput {
+    let keep = |new: Option<String>, old: Option<&String>| {
+        new.or_else(|| old.cloned()).unwrap_or_default()
+    };
+    ContactInput {
+        name,
+        roles: if details.roles.is_empty() {
+            before.map(|b| b.roles.clone()).unwrap_or_default()
+        } else {
+            details.roles
+        },
+        email: keep(details.email, before.map(|b| &b.email)),
+        phone: keep(details.phone, before.map(|b| &b.phone)),
+        time_zone: keep(details.time_zone, before.map(|b| &b.time_zone)),
+        os_user: if details.me {
+            Some(user.to_string())
+        } else {
+            before.and_then(|b| b.os_user.clone())
+        },
+    }
+}
+
+fn contact_command(cx: &mut Context, command: ContactCommand) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let user = cx.change.actor.user.clone();
+    match command {
+        ContactCommand::Add { name, details } => {
+            let input = contact_input(name, details, &user, None);
+            let contact = contacts::add(&mut cx.store, &cx.change, &launch.id, &input)?;
+            emit(cx.json, &contact, |c| {
+                format!("Added the contact {}.\n", render::contact_line(c))
+            });
+        }
+        ContactCommand::List => {
+            let list = contacts::list(cx.store.conn(), &launch.id)?;
+            emit(cx.json, &list, |l| render::contacts(l));
+        }
+        ContactCommand::Edit {
+            contact,
+            name,
+            details,
+        } => {
+            let before = contacts::get(cx.store.conn(), &launch.id, &contact)?;
+            let input = contact_input(
+                name.unwrap_or_else(|| before.name.clone()),
+                details,
+                &user,
+                Some(&before),
+            );
+            let contact =
+                contacts::edit(&mut cx.store, &cx.change, &launch.id, &before.id, &input)?;
+            emit(cx.json, &contact, |c| {
+                format!("Changed the contact {}.\n", render::contact_line(c))
+            });
+        }
+        ContactCommand::Rm { contact } => {
+            contacts::remove(&mut cx.store, &cx.change, &launch.id, &contact)?;
+            emit(cx.json, &serde_json::json!({ "removed": contact }), |_| {
+                format!("Removed the contact {contact}; their items fall back to their roles.\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+fn report_item(cx: &Context, launch: &Launch, key: &str, verb: &str) -> Result<(), Failure> {
+    let item = readiness::item(cx.store.conn(), &launch.id, key, cx.now)?;
+    if cx.json {
         print_json(&item);
     } else {
         println!("{verb} {} {}.", item.key, item.title);
         print!("{}", render::item_status(&item, &launch.time_zone));
+    }
+    Ok(())
+}
+
+/// Writes `text` to `out`, or to stdout without one.
+fn write_output(out: Option<&Path>, text: &str, what: &str) -> Result<(), Failure> {
+    match out {
+        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Failure {
+                message: format!(
+                    "cannot write the {what} to {}: {e}. Check the folder exists and is writable.",
+                    path.display()
+                ),
+                status: 2,
+            })?;
+            eprintln!("Wrote the {what} to {}.", path.display());
+        }
     }
     Ok(())
 }

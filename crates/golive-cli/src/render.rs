@@ -5,8 +5,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 use golive_core::audit::{Event, Verification};
+use golive_core::contacts::Contact;
 use golive_core::launch::Launch;
-use golive_core::readiness::{Checklist, Item, Progress, Status, Summary};
+use golive_core::readiness::{Checklist, Item, ItemDetail, Progress, Status, Summary, Timeline};
+use golive_core::signoff::{Decision, DecisionState};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -29,8 +31,12 @@ fn go_live_line(launch: &Launch) -> String {
     } else {
         format!(" ({})", launch.platform)
     };
+    let rehearsal = match &launch.rehearsal_of_name {
+        Some(of) => format!("[REHEARSAL of {of}] "),
+        None => String::new(),
+    };
     format!(
-        "{}{platform} — go-live {when} {}",
+        "{rehearsal}{}{platform} — go-live {when} {}",
         launch.name, launch.time_zone
     )
 }
@@ -69,6 +75,7 @@ fn progress_cells(p: &Progress) -> String {
 }
 
 pub fn status(s: &Summary) -> String {
+    let decision = &s.decision;
     let mut out = String::new();
     let _ = writeln!(out, "{}", go_live_line(&s.launch));
     let _ = writeln!(
@@ -107,7 +114,22 @@ pub fn status(s: &Summary) -> String {
         "",
         progress_cells(&s.gate)
     );
-    for (title, items) in [("Overdue", &s.overdue), ("Due today", &s.due_today)] {
+    let _ = writeln!(out, "\nGo / no-go: {}", decision.state.label());
+    for line in decision.missing.iter().take(6) {
+        let _ = writeln!(out, "  - {line}");
+    }
+    if decision.missing.len() > 6 {
+        let _ = writeln!(
+            out,
+            "  … and {} more (golive decision)",
+            decision.missing.len() - 6
+        );
+    }
+    for (title, items) in [
+        ("Overdue", &s.overdue),
+        ("Due today", &s.due_today),
+        ("Blocked", &s.blocked),
+    ] {
         let _ = writeln!(out, "\n{title} ({})", items.len());
         if items.is_empty() {
             let _ = writeln!(out, "  none");
@@ -118,10 +140,13 @@ pub fn status(s: &Summary) -> String {
                 "  {:<8} {:<58} {:<16} due {} ({})",
                 item.key,
                 clip(&item.title, 58),
-                item.owner_name,
+                clip(&item.owner_display(), 16),
                 day_label(item.due_day),
                 item.due_date
             );
+            if item.status == Status::Blocked {
+                let _ = writeln!(out, "           blocked: {}", item.status_note.as_deref().unwrap_or(""));
+            }
         }
     }
     out
@@ -171,31 +196,37 @@ pub fn checklist(c: &Checklist) -> String {
                     "    {mark} {:<8}{gate}{:<58} {:<16} {:<7} {}  {state}",
                     item.key,
                     clip(&item.title, 58),
-                    item.owner_name,
+                    clip(&item.owner_display(), 16),
                     day_label(item.due_day),
                     item.due_date
                 );
-                if item.status == Status::Done
-                    && let (Some(by), Some(at)) = (&item.status_by, &item.status_at)
-                {
-                    let note = item
-                        .status_note
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default();
+                if item.status != Status::Open {
+                    out.push_str("        ");
+                    out.push_str(&item_status(item, &c.launch.time_zone));
+                }
+                if let Some(rule) = &item.rule {
                     let _ = writeln!(
                         out,
-                        "        ticked by {by} at {}{note}",
-                        local_time(at, &c.launch.time_zone)
+                        "        checked by golive: {} — {} ({})",
+                        rule.description,
+                        if rule.now.holds { "holds" } else { "does not hold" },
+                        rule.now.summary
                     );
                 }
             }
         }
     }
-    let _ = writeln!(out, "\n* the go decision needs this item");
+    if c.shown != c.total {
+        let _ = writeln!(out, "\n{} of {} items match the filter.", c.shown, c.total);
+    }
+    let _ = writeln!(
+        out,
+        "\n[x] done  [ ] open  [!] blocked  [-] not applicable  * the go decision needs this item"
+    );
     out
 }
 
+/// One line saying who put the item in its state, when, and why.
 pub fn item_status(item: &Item, time_zone: &str) -> String {
     let when = item
         .status_at
@@ -207,8 +238,179 @@ pub fn item_status(item: &Item, time_zone: &str) -> String {
     match item.status {
         Status::Done if note.is_empty() => format!("  done by {by} at {when}\n"),
         Status::Done => format!("  done by {by} at {when} — note: {note}\n"),
-        _ => format!("  reopened by {by} at {when} — reason: {note}\n"),
+        Status::Blocked => format!("  BLOCKED by {by} at {when} — reason: {note}\n"),
+        Status::Na => format!("  not applicable (by {by} at {when}) — reason: {note}\n"),
+        Status::Open if item.status_by.is_some() => {
+            format!("  reopened by {by} at {when} — reason: {note}\n")
+        }
+        Status::Open => "  open\n".into(),
     }
+}
+
+pub fn item_detail(d: &ItemDetail, launch: &Launch) -> String {
+    let item = &d.item;
+    let tz = &launch.time_zone;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", item.key, item.title);
+    if !item.description.is_empty() {
+        let _ = writeln!(out, "  {}", item.description);
+    }
+    let _ = writeln!(
+        out,
+        "  section: {} · owner: {} · due {} ({}){}",
+        item.section_title,
+        item.owner_display(),
+        day_label(item.due_day),
+        item.due_date,
+        if item.gate { " · go-decision item" } else { "" }
+    );
+    let state = if item.overdue {
+        " — OVERDUE"
+    } else if item.due_today {
+        " — DUE TODAY"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "  status: {}{state}", item.status.label());
+    if item.status_by.is_some() {
+        out.push_str(&item_status(item, tz));
+    }
+    if let Some(rule) = &item.rule {
+        let _ = writeln!(
+            out,
+            "  checked by golive ({}): {}\n    now: {} — {}",
+            rule.rule,
+            rule.description,
+            if rule.now.holds { "holds" } else { "does not hold" },
+            rule.now.summary
+        );
+        for line in &rule.now.evidence {
+            let _ = writeln!(out, "      {line}");
+        }
+        if let Some(at_tick) = &rule.at_tick {
+            let _ = writeln!(out, "    when ticked: {}", at_tick.summary);
+            for line in &at_tick.evidence {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+    }
+    if !item.links.is_empty() {
+        let _ = writeln!(out, "  links:");
+        for link in &item.links {
+            let label = if link.label.is_empty() { String::new() } else { format!("{} — ", link.label) };
+            let _ = writeln!(
+                out,
+                "    {label}{} (added by {} at {})",
+                link.url,
+                link.added_by,
+                local_time(&link.added_at, tz)
+            );
+        }
+    }
+    let _ = writeln!(out, "  comments ({}):", d.comments.len());
+    for c in &d.comments {
+        let _ = writeln!(out, "    {} at {}: {}", c.author, local_time(&c.at, tz), c.body);
+    }
+    let _ = writeln!(out, "  history:");
+    for e in &d.history {
+        let _ = writeln!(out, "    #{} {} {} {}", e.seq, local_time(&e.at, tz), e.actor, e.action);
+    }
+    out
+}
+
+pub fn decision(d: &Decision, launch: &Launch) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", go_live_line(launch));
+    let _ = writeln!(out, "Go / no-go: {}", d.state.label());
+    let _ = writeln!(out, "\nSign-offs");
+    for s in &d.signoffs {
+        let said = match (&s.verdict, &s.stale_reason) {
+            (None, _) => "not signed".to_string(),
+            (Some(v), stale) => {
+                let comment = s.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+                let stale = stale
+                    .as_deref()
+                    .map(|r| format!("\n      NEEDS RE-CONFIRMATION: {r}"))
+                    .unwrap_or_default();
+                format!(
+                    "{} by {} at {}{comment}{stale}",
+                    v.label().to_uppercase(),
+                    s.signed_by.as_deref().unwrap_or("?"),
+                    s.signed_at.as_deref().map(|a| local_time(a, &launch.time_zone)).unwrap_or_default()
+                )
+            }
+        };
+        let _ = writeln!(out, "  {:<18} {said}", s.role_name);
+    }
+    let satisfied = d.gate_items.iter().filter(|g| g.satisfied).count();
+    let _ = writeln!(
+        out,
+        "\nGo-decision items: {satisfied} of {} satisfied",
+        d.gate_items.len()
+    );
+    if d.state != DecisionState::Go {
+        let _ = writeln!(out, "\nMissing for GO");
+        for line in &d.missing {
+            let _ = writeln!(out, "  - {line}");
+        }
+    }
+    out
+}
+
+pub fn timeline(t: &Timeline, launch: &Launch) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", go_live_line(launch));
+    for day in &t.days {
+        let today = if day.is_today { "  <- today" } else { "" };
+        let overdue = if day.overdue > 0 { format!("  {} OVERDUE", day.overdue) } else { String::new() };
+        let _ = writeln!(
+            out,
+            "{:<8} {}  {} due{overdue}{today}",
+            day_label(day.day),
+            day.date,
+            day.items.len()
+        );
+        for item in &day.items {
+            let mark = match item.status {
+                Status::Done => "[x]",
+                Status::Open => "[ ]",
+                Status::Blocked => "[!]",
+                Status::Na => "[-]",
+            };
+            let late = if item.overdue { "  OVERDUE" } else { "" };
+            let _ = writeln!(
+                out,
+                "    {mark} {:<8} {:<58} {}{late}",
+                item.key,
+                clip(&item.title, 58),
+                clip(&item.owner_display(), 24)
+            );
+        }
+    }
+    out
+}
+
+pub fn contact_line(c: &Contact) -> String {
+    let mut parts = vec![c.name.clone()];
+    if !c.roles.is_empty() {
+        parts.push(format!("[{}]", c.roles.join(", ")));
+    }
+    for field in [&c.email, &c.phone, &c.time_zone] {
+        if !field.is_empty() {
+            parts.push(field.clone());
+        }
+    }
+    if let Some(user) = &c.os_user {
+        parts.push(format!("(account {user})"));
+    }
+    parts.join("  ")
+}
+
+pub fn contacts(list: &[Contact]) -> String {
+    if list.is_empty() {
+        return "No contacts yet. Add one with `golive contact add --name NAME --role ROLE`.\n".into();
+    }
+    list.iter().map(|c| format!("{}\n", contact_line(c))).collect()
 }
 
 pub fn launches(launches: &[Launch]) -> String {

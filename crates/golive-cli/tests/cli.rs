@@ -136,10 +136,10 @@ fn tick_untick_items_and_log_round_trip() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["launch.create", "item.tick", "item.untick"]);
+    assert_eq!(actions, ["launch.create", "item.tick", "item.reopen"]);
     let text = cli.ok(&["log", "--limit", "1"]);
     assert!(
-        text.contains("item.untick") && !text.contains("launch.create"),
+        text.contains("item.reopen") && !text.contains("launch.create"),
         "{text}"
     );
 }

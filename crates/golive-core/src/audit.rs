@@ -202,6 +202,8 @@ pub struct Query {
     /// Only events of this launch (events not tied to a launch, such as a
     /// profile change, are included too).
     pub launch_id: Option<String>,
+    /// Only events about this subject, e.g. `item:PRE-07`.
+    pub subject: Option<String>,
     /// At most this many, newest last.
     pub limit: Option<usize>,
 }
@@ -212,12 +214,13 @@ pub fn events(conn: &Connection, query: &Query) -> Result<Vec<Event>> {
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM (
             SELECT * FROM audit_events
-            WHERE ?1 IS NULL OR launch_id = ?1 OR launch_id IS NULL
+            WHERE (?1 IS NULL OR launch_id = ?1 OR launch_id IS NULL)
+              AND (?3 IS NULL OR subject = ?3)
             ORDER BY seq DESC LIMIT ?2
          ) ORDER BY seq"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![query.launch_id, limit], event_from_row)?;
+    let rows = stmt.query_map(params![query.launch_id, limit, query.subject], event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::actor::Change;
 use crate::calendar::{self, GoLive};
 use crate::plan::{PlanData, Template};
-use crate::store::{Store, new_id};
+use crate::store::{Store, WriteTx, new_id};
 use crate::{Error, Result, format_timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +22,10 @@ pub struct Launch {
     pub template_version: u32,
     pub created_at: String,
     pub created_by: String,
+    /// Set on a rehearsal: the id of the launch it rehearses.
+    pub rehearsal_of: Option<String>,
+    /// That launch's name.
+    pub rehearsal_of_name: Option<String>,
 }
 
 impl Launch {
@@ -46,7 +50,11 @@ pub struct Role {
     pub signoff: bool,
 }
 
-const LAUNCH_COLUMNS: &str = "id, name, platform, go_live_local, time_zone, template_name, template_version, created_at, created_by";
+const LAUNCH_COLUMNS: &str = "id, name, platform, go_live_local, time_zone, template_name, template_version, created_at, created_by, rehearsal_of";
+
+const SELECT_LAUNCH: &str = "SELECT l.id, l.name, l.platform, l.go_live_local, l.time_zone, l.template_name,
+        l.template_version, l.created_at, l.created_by, l.rehearsal_of, o.name
+    FROM launches l LEFT JOIN launches o ON o.id = l.rehearsal_of";
 
 fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
     Ok(Launch {
@@ -59,6 +67,8 @@ fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
         template_version: row.get(6)?,
         created_at: row.get(7)?,
         created_by: row.get(8)?,
+        rehearsal_of: row.get(9)?,
+        rehearsal_of_name: row.get(10)?,
     })
 }
 
@@ -70,6 +80,13 @@ pub fn create(
     new: &NewLaunch,
     template: &Template,
 ) -> Result<Launch> {
+    let launch = store.write(change, |tx| insert(tx, new, template, None))?;
+    tracing::info!(launch = %launch.id, name = %launch.name, "launch created");
+    Ok(launch)
+}
+
+/// Checks a launch's name, Day 0 and time zone as entered.
+fn check(new: &NewLaunch) -> Result<(String, String, GoLive)> {
     let name = new.name.trim();
     if name.is_empty() {
         return Err(Error::InvalidInput(
@@ -81,110 +98,163 @@ pub fn create(
             "the launch name is longer than 120 characters; shorten it".into(),
         ));
     }
-    let platform = new.platform.trim();
     let go_live = GoLive::new(&new.go_live_local, &new.time_zone)?;
-    let go_live_local = go_live.local.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    Ok((name.to_string(), new.platform.trim().to_string(), go_live))
+}
+
+/// Inserts a launch and its plan inside a running change.
+pub(crate) fn insert(
+    tx: &WriteTx<'_>,
+    new: &NewLaunch,
+    template: &Template,
+    rehearsal_of: Option<&Launch>,
+) -> Result<Launch> {
+    let (name, platform, go_live) = check(new)?;
+    let change = tx.change();
     let plan_json = serde_json::to_string(&template.data())
         .map_err(|e| Error::Internal(format!("the plan data cannot be encoded: {e}")))?;
     let launch = Launch {
         id: new_id(),
-        name: name.to_string(),
-        platform: platform.to_string(),
-        go_live_local,
+        name,
+        platform,
+        go_live_local: go_live.local.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
         time_zone: go_live.time_zone_name.trim().to_string(),
         template_name: template.plan.name.get_ref().clone(),
         template_version: template.plan.version,
         created_at: format_timestamp(change.at),
         created_by: change.actor.display(),
+        rehearsal_of: rehearsal_of.map(|l| l.id.clone()),
+        rehearsal_of_name: rehearsal_of.map(|l| l.name.clone()),
     };
-    store.write(change, |tx| {
+    tx.execute(
+        &format!("INSERT INTO launches ({LAUNCH_COLUMNS}, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        params![
+            launch.id,
+            launch.name,
+            launch.platform,
+            launch.go_live_local,
+            launch.time_zone,
+            launch.template_name,
+            launch.template_version,
+            launch.created_at,
+            launch.created_by,
+            launch.rehearsal_of,
+            plan_json
+        ],
+    )?;
+    for (position, role) in (0_i64..).zip(&template.roles) {
         tx.execute(
-            &format!("INSERT INTO launches ({LAUNCH_COLUMNS}, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            "INSERT INTO roles (launch_id, key, name, signoff, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![launch.id, role.key.get_ref(), role.name, role.signoff, position],
+        )?;
+    }
+    let mut insert_item = tx.prepare(
+        "INSERT INTO items (id, launch_id, section_id, key, title, description, owner_role, due_day, gate, rule, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (p, phase) in (0_i64..).zip(&template.phases) {
+        let phase_id = new_id();
+        tx.execute(
+            "INSERT INTO phases (id, launch_id, key, name, description, first_day, last_day, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
+                phase_id,
                 launch.id,
-                launch.name,
-                launch.platform,
-                launch.go_live_local,
-                launch.time_zone,
-                launch.template_name,
-                launch.template_version,
-                launch.created_at,
-                launch.created_by,
-                plan_json
+                phase.key.get_ref(),
+                phase.name,
+                phase.description,
+                phase.first_day.get_ref(),
+                phase.last_day.get_ref(),
+                p
             ],
         )?;
-        for (position, role) in (0_i64..).zip(&template.roles) {
+        for (s, section) in (0_i64..).zip(&phase.sections) {
+            let section_id = new_id();
             tx.execute(
-                "INSERT INTO roles (launch_id, key, name, signoff, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![launch.id, role.key.get_ref(), role.name, role.signoff, position],
+                "INSERT INTO sections (id, launch_id, phase_id, key, title, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![section_id, launch.id, phase_id, section.key.get_ref(), section.title.get_ref(), s],
             )?;
-        }
-        let mut insert_item = tx.prepare(
-            "INSERT INTO items (id, launch_id, section_id, key, title, description, owner_role, due_day, gate, position)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        for (p, phase) in (0_i64..).zip(&template.phases) {
-            let phase_id = new_id();
-            tx.execute(
-                "INSERT INTO phases (id, launch_id, key, name, description, first_day, last_day, position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    phase_id,
+            for (i, item) in (0_i64..).zip(&section.items) {
+                insert_item.execute(params![
+                    new_id(),
                     launch.id,
-                    phase.key.get_ref(),
-                    phase.name,
-                    phase.description,
-                    phase.first_day.get_ref(),
-                    phase.last_day.get_ref(),
-                    p
-                ],
-            )?;
-            for (s, section) in (0_i64..).zip(&phase.sections) {
-                let section_id = new_id();
-                tx.execute(
-                    "INSERT INTO sections (id, launch_id, phase_id, key, title, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![section_id, launch.id, phase_id, section.key.get_ref(), section.title.get_ref(), s],
-                )?;
-                for (i, item) in (0_i64..).zip(&section.items) {
-                    insert_item.execute(params![
-                        new_id(),
-                        launch.id,
-                        section_id,
-                        item.key.get_ref(),
-                        item.title.get_ref(),
-                        item.description,
-                        item.owner.get_ref(),
-                        item.due_day.get_ref(),
-                        item.gate,
-                        i
-                    ])?;
-                }
+                    section_id,
+                    item.key.get_ref(),
+                    item.title.get_ref(),
+                    item.description,
+                    item.owner.get_ref(),
+                    item.due_day.get_ref(),
+                    item.gate,
+                    item.rule.as_ref().map(|r| r.get_ref().trim()),
+                    i
+                ])?;
             }
         }
+    }
+    tx.audit(
+        Some(&launch.id),
+        "launch.create",
+        &format!("launch:{}", launch.id),
+        serde_json::json!({
+            "name": launch.name,
+            "platform": launch.platform,
+            "go_live": launch.go_live_local,
+            "time_zone": launch.time_zone,
+            "template": launch.template_name,
+            "template_version": launch.template_version,
+            "items": template.item_count(),
+            "rehearsal_of": launch.rehearsal_of,
+        }),
+    )?;
+    Ok(launch)
+}
+
+/// Moves Day 0 (and with it every due date, which are offsets from it).
+pub fn reschedule(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    go_live_local: &str,
+    time_zone: Option<&str>,
+) -> Result<Launch> {
+    let launch = get(store.conn(), launch_id)?;
+    let zone = time_zone
+        .map(str::trim)
+        .filter(|z| !z.is_empty())
+        .unwrap_or(&launch.time_zone);
+    let go_live = GoLive::new(go_live_local, zone)?;
+    let local = go_live.local.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    let zone = go_live.time_zone_name.trim().to_string();
+    if local == launch.go_live_local && zone == launch.time_zone {
+        return Err(Error::InvalidInput(format!(
+            "Day 0 of {} is already {} {}",
+            launch.name,
+            local.replace('T', " "),
+            zone
+        )));
+    }
+    store.write(change, |tx| {
+        tx.execute(
+            "UPDATE launches SET go_live_local = ?1, time_zone = ?2 WHERE id = ?3",
+            params![local, zone, launch.id],
+        )?;
         tx.audit(
             Some(&launch.id),
-            "launch.create",
+            "launch.reschedule",
             &format!("launch:{}", launch.id),
             serde_json::json!({
-                "name": launch.name,
-                "platform": launch.platform,
-                "go_live": launch.go_live_local,
-                "time_zone": launch.time_zone,
-                "template": launch.template_name,
-                "template_version": launch.template_version,
-                "items": template.item_count(),
+                "go_live": { "from": launch.go_live_local, "to": local },
+                "time_zone": { "from": launch.time_zone, "to": zone },
             }),
-        )?;
-        Ok(())
+        )
     })?;
-    tracing::info!(launch = %launch.id, name = %launch.name, "launch created");
-    Ok(launch)
+    get(store.conn(), &launch.id)
 }
 
 /// All launches, newest first.
 pub fn list(conn: &Connection) -> Result<Vec<Launch>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {LAUNCH_COLUMNS} FROM launches ORDER BY created_at DESC, id DESC"
+        "{SELECT_LAUNCH} ORDER BY l.created_at DESC, l.id DESC"
     ))?;
     let launches = stmt
         .query_map([], launch_from_row)?
@@ -194,7 +264,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Launch>> {
 
 pub fn get(conn: &Connection, id: &str) -> Result<Launch> {
     conn.query_row(
-        &format!("SELECT {LAUNCH_COLUMNS} FROM launches WHERE id = ?1"),
+        &format!("{SELECT_LAUNCH} WHERE l.id = ?1"),
         [id],
         launch_from_row,
     )

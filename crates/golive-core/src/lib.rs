@@ -7,13 +7,18 @@
 pub mod actor;
 pub mod audit;
 pub mod calendar;
+pub mod contacts;
 pub mod error;
 pub mod launch;
 pub mod logging;
 pub mod paths;
 pub mod plan;
 pub mod readiness;
+pub mod rehearsal;
+pub mod rules;
+pub mod signoff;
 pub mod store;
+pub mod template_export;
 mod time;
 pub mod watch;
 

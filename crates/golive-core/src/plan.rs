@@ -10,6 +10,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::rules::{PlanShape, Rule};
+
 /// The standard go-live plan shipped in `assets/templates/standard.toml`.
 pub const STANDARD_TEMPLATE: &str = include_str!("../../../assets/templates/standard.toml");
 pub const STANDARD_TEMPLATE_FILE: &str = "standard.toml";
@@ -87,6 +89,9 @@ pub struct ItemDef {
     /// Whether the go decision needs this item done.
     #[serde(default)]
     pub gate: bool,
+    /// An auto-check rule, e.g. `section_done:pre-infra` (see `rules/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Spanned<String>>,
 }
 
 /// The parts of a plan that later capabilities use (alerting, success
@@ -232,6 +237,24 @@ impl Template {
             support_tiers: self.support_tiers.clone(),
             communication: self.communication.clone(),
         }
+    }
+
+    /// The sections rules are checked against.
+    pub fn shape(&self) -> PlanShape {
+        PlanShape {
+            sections: self
+                .phases
+                .iter()
+                .flat_map(|p| &p.sections)
+                .map(|s| (s.key.get_ref().clone(), s.title.get_ref().clone()))
+                .collect(),
+        }
+    }
+
+    /// The template as TOML text, readable by [`parse`].
+    pub fn to_toml(&self) -> Result<String, crate::Error> {
+        toml::to_string_pretty(self)
+            .map_err(|e| crate::Error::Internal(format!("the plan cannot be written as TOML: {e}")))
     }
 
     pub fn item_count(&self) -> usize {
@@ -410,6 +433,27 @@ impl Checker<'_> {
                 }
             }
         }
+        self.check_rules(t)
+    }
+
+    /// Rules are checked once every section is known: a rule may name any.
+    fn check_rules(&self, t: &Template) -> Result<(), TemplateError> {
+        let shape = t.shape();
+        for (p, phase) in t.phases.iter().enumerate() {
+            for (s, section) in phase.sections.iter().enumerate() {
+                for (i, item) in section.items.iter().enumerate() {
+                    if let Some(rule) = &item.rule {
+                        Rule::parse(rule.get_ref(), &shape).map_err(|message| {
+                            self.fail(
+                                rule.span(),
+                                format!("phases[{p}].sections[{s}].items[{i}].rule"),
+                                message,
+                            )
+                        })?;
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -464,11 +508,7 @@ impl Checker<'_> {
         kind: KeyKind,
     ) -> Result<(), TemplateError> {
         let k = key.get_ref();
-        let valid = !k.is_empty()
-            && k.len() <= 32
-            && k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
+        if !valid_key(k) {
             return Err(self.fail(
                 key.span(),
                 field,
@@ -480,6 +520,15 @@ impl Checker<'_> {
         }
         Ok(())
     }
+}
+
+/// Keys of roles, phases, sections and items: 1 to 32 letters, digits, '-' or '_'.
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 32
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[derive(Clone, Copy)]

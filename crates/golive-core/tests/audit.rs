@@ -20,7 +20,7 @@ fn fixture_with_events() -> (Fixture, String) {
         )
         .unwrap();
     }
-    readiness::untick(
+    readiness::reopen(
         &mut fixture.store,
         &change("ben", "2026-12-01T11:00:00Z"),
         &launch.id,
@@ -38,7 +38,7 @@ fn every_change_appends_a_chained_event() {
         fixture.store.conn(),
         &Query {
             launch_id: Some(launch_id),
-            limit: None,
+            ..Query::default()
         },
     )
     .unwrap();
@@ -50,7 +50,7 @@ fn every_change_appends_a_chained_event() {
             "item.tick",
             "item.tick",
             "item.tick",
-            "item.untick"
+            "item.reopen"
         ]
     );
     assert_eq!(events[0].prev_hash, audit::GENESIS_HASH);

@@ -63,7 +63,7 @@ fn tick_and_untick_record_who_when_and_why() {
         "{again}"
     );
 
-    let no_reason = readiness::untick(
+    let no_reason = readiness::reopen(
         &mut fixture.store,
         &change("ben", "2026-12-02T11:00:00Z"),
         &launch.id,
@@ -73,7 +73,7 @@ fn tick_and_untick_record_who_when_and_why() {
     .unwrap_err();
     assert_eq!(no_reason.code(), ErrorCode::InvalidInput);
 
-    readiness::untick(
+    readiness::reopen(
         &mut fixture.store,
         &change("ben", "2026-12-02T11:00:00Z"),
         &launch.id,
@@ -92,7 +92,7 @@ fn tick_and_untick_record_who_when_and_why() {
     assert_eq!(item.status_note.as_deref(), Some("report was for staging"));
     assert_eq!(item.status_by.as_deref(), Some("ben"));
 
-    let not_done = readiness::untick(
+    let not_done = readiness::reopen(
         &mut fixture.store,
         &change("ben", "2026-12-02T11:00:00Z"),
         &launch.id,

@@ -13,7 +13,10 @@ use crate::{Error, Result, audit};
 
 /// Append-only: a released migration is never edited, only followed by a
 /// new one (checked by `migrations_are_valid` in the tests).
-const MIGRATION_SQL: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_readiness.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
