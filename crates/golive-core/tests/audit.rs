@@ -66,7 +66,8 @@ fn every_change_appends_a_chained_event() {
     assert_eq!(untick.actor, "ben");
     assert_eq!(untick.subject, "item:PRE-02");
     assert_eq!(untick.details_json()["reason"], "wrong server");
-    assert_eq!(untick.details_json()["was_ticked_by"], "ana");
+    assert_eq!(untick.details_json()["from"]["by"], "ana");
+    assert_eq!(untick.details_json()["from"]["status"], "done");
     let verification = audit::verify(fixture.store.conn()).unwrap();
     assert!(verification.ok());
     assert_eq!(verification.events, 5);

@@ -161,10 +161,11 @@ fn transition(
             Status::Na => "item.na",
             Status::Open => "item.reopen",
         };
+        let note_field = if to == Status::Done { "note" } else { "reason" };
         let mut details = serde_json::json!({
             "key": item.key,
             "title": item.title,
-            "note": note,
+            note_field: note,
             "from": {
                 "status": item.status.as_str(),
                 "by": item.status_by,
