@@ -536,7 +536,12 @@ fn section_command(cx: &mut Context, command: SectionCommand) -> Result<(), Fail
     Ok(())
 }
 
-fn contact_input(name: String, details: ContactArgs, user: &str, before: Option<&contacts::Contact>) -> ContactInput {
+fn contact_input(
+    name: String,
+    details: ContactArgs,
+    user: &str,
+    before: Option<&contacts::Contact>,
+) -> ContactInput {
     let keep = |new: Option<String>, old: Option<&String>| {
         new.or_else(|| old.cloned()).unwrap_or_default()
     };

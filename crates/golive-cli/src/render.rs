@@ -145,7 +145,11 @@ pub fn status(s: &Summary) -> String {
                 item.due_date
             );
             if item.status == Status::Blocked {
-                let _ = writeln!(out, "           blocked: {}", item.status_note.as_deref().unwrap_or(""));
+                let _ = writeln!(
+                    out,
+                    "           blocked: {}",
+                    item.status_note.as_deref().unwrap_or("")
+                );
             }
         }
     }
@@ -209,7 +213,11 @@ pub fn checklist(c: &Checklist) -> String {
                         out,
                         "        checked by golive: {} — {} ({})",
                         rule.description,
-                        if rule.now.holds { "holds" } else { "does not hold" },
+                        if rule.now.holds {
+                            "holds"
+                        } else {
+                            "does not hold"
+                        },
                         rule.now.summary
                     );
                 }
@@ -262,7 +270,11 @@ pub fn item_detail(d: &ItemDetail, launch: &Launch) -> String {
         item.owner_display(),
         day_label(item.due_day),
         item.due_date,
-        if item.gate { " · go-decision item" } else { "" }
+        if item.gate {
+            " · go-decision item"
+        } else {
+            ""
+        }
     );
     let state = if item.overdue {
         " — OVERDUE"
@@ -281,7 +293,11 @@ pub fn item_detail(d: &ItemDetail, launch: &Launch) -> String {
             "  checked by golive ({}): {}\n    now: {} — {}",
             rule.rule,
             rule.description,
-            if rule.now.holds { "holds" } else { "does not hold" },
+            if rule.now.holds {
+                "holds"
+            } else {
+                "does not hold"
+            },
             rule.now.summary
         );
         for line in &rule.now.evidence {
@@ -297,7 +313,11 @@ pub fn item_detail(d: &ItemDetail, launch: &Launch) -> String {
     if !item.links.is_empty() {
         let _ = writeln!(out, "  links:");
         for link in &item.links {
-            let label = if link.label.is_empty() { String::new() } else { format!("{} — ", link.label) };
+            let label = if link.label.is_empty() {
+                String::new()
+            } else {
+                format!("{} — ", link.label)
+            };
             let _ = writeln!(
                 out,
                 "    {label}{} (added by {} at {})",
@@ -309,11 +329,24 @@ pub fn item_detail(d: &ItemDetail, launch: &Launch) -> String {
     }
     let _ = writeln!(out, "  comments ({}):", d.comments.len());
     for c in &d.comments {
-        let _ = writeln!(out, "    {} at {}: {}", c.author, local_time(&c.at, tz), c.body);
+        let _ = writeln!(
+            out,
+            "    {} at {}: {}",
+            c.author,
+            local_time(&c.at, tz),
+            c.body
+        );
     }
     let _ = writeln!(out, "  history:");
     for e in &d.history {
-        let _ = writeln!(out, "    #{} {} {} {}", e.seq, local_time(&e.at, tz), e.actor, e.action);
+        let _ = writeln!(
+            out,
+            "    #{} {} {} {}",
+            e.seq,
+            local_time(&e.at, tz),
+            e.actor,
+            e.action
+        );
     }
     out
 }
@@ -327,7 +360,11 @@ pub fn decision(d: &Decision, launch: &Launch) -> String {
         let said = match (&s.verdict, &s.stale_reason) {
             (None, _) => "not signed".to_string(),
             (Some(v), stale) => {
-                let comment = s.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+                let comment = s
+                    .comment
+                    .as_deref()
+                    .map(|c| format!(" — {c}"))
+                    .unwrap_or_default();
                 let stale = stale
                     .as_deref()
                     .map(|r| format!("\n      NEEDS RE-CONFIRMATION: {r}"))
@@ -336,7 +373,10 @@ pub fn decision(d: &Decision, launch: &Launch) -> String {
                     "{} by {} at {}{comment}{stale}",
                     v.label().to_uppercase(),
                     s.signed_by.as_deref().unwrap_or("?"),
-                    s.signed_at.as_deref().map(|a| local_time(a, &launch.time_zone)).unwrap_or_default()
+                    s.signed_at
+                        .as_deref()
+                        .map(|a| local_time(a, &launch.time_zone))
+                        .unwrap_or_default()
                 )
             }
         };
@@ -362,7 +402,11 @@ pub fn timeline(t: &Timeline, launch: &Launch) -> String {
     let _ = writeln!(out, "{}", go_live_line(launch));
     for day in &t.days {
         let today = if day.is_today { "  <- today" } else { "" };
-        let overdue = if day.overdue > 0 { format!("  {} OVERDUE", day.overdue) } else { String::new() };
+        let overdue = if day.overdue > 0 {
+            format!("  {} OVERDUE", day.overdue)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "{:<8} {}  {} due{overdue}{today}",
@@ -408,9 +452,12 @@ pub fn contact_line(c: &Contact) -> String {
 
 pub fn contacts(list: &[Contact]) -> String {
     if list.is_empty() {
-        return "No contacts yet. Add one with `golive contact add --name NAME --role ROLE`.\n".into();
+        return "No contacts yet. Add one with `golive contact add --name NAME --role ROLE`.\n"
+            .into();
     }
-    list.iter().map(|c| format!("{}\n", contact_line(c))).collect()
+    list.iter()
+        .map(|c| format!("{}\n", contact_line(c)))
+        .collect()
 }
 
 pub fn launches(launches: &[Launch]) -> String {

@@ -220,7 +220,10 @@ pub fn events(conn: &Connection, query: &Query) -> Result<Vec<Event>> {
          ) ORDER BY seq"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![query.launch_id, limit, query.subject], event_from_row)?;
+    let rows = stmt.query_map(
+        params![query.launch_id, limit, query.subject],
+        event_from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

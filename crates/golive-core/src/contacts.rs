@@ -190,8 +190,16 @@ fn conflict_check(
     Ok(())
 }
 
-fn write_roles(tx: &WriteTx<'_>, launch_id: &str, contact_id: &str, roles: &[String]) -> Result<()> {
-    tx.execute("DELETE FROM contact_roles WHERE contact_id = ?1", [contact_id])?;
+fn write_roles(
+    tx: &WriteTx<'_>,
+    launch_id: &str,
+    contact_id: &str,
+    roles: &[String],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM contact_roles WHERE contact_id = ?1",
+        [contact_id],
+    )?;
     for role in roles {
         tx.execute(
             "INSERT INTO contact_roles (contact_id, launch_id, role_key) VALUES (?1, ?2, ?3)",

@@ -52,7 +52,8 @@ pub struct Role {
 
 const LAUNCH_COLUMNS: &str = "id, name, platform, go_live_local, time_zone, template_name, template_version, created_at, created_by, rehearsal_of";
 
-const SELECT_LAUNCH: &str = "SELECT l.id, l.name, l.platform, l.go_live_local, l.time_zone, l.template_name,
+const SELECT_LAUNCH: &str =
+    "SELECT l.id, l.name, l.platform, l.go_live_local, l.time_zone, l.template_name,
         l.template_version, l.created_at, l.created_by, l.rehearsal_of, o.name
     FROM launches l LEFT JOIN launches o ON o.id = l.rehearsal_of";
 

@@ -34,7 +34,12 @@ pub fn create(
     }
     let template = template_of(store.conn(), &from.id)?;
     let people = contacts::list(store.conn(), &from.id)?;
-    let pick = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let pick = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let new = NewLaunch {
         name: pick(&input.name).unwrap_or_else(|| format!("{} (rehearsal)", from.name)),
         platform: from.platform.clone(),

@@ -39,7 +39,11 @@ impl Verdict {
     }
 
     fn parse(text: &str) -> Verdict {
-        if text == "go" { Verdict::Go } else { Verdict::NoGo }
+        if text == "go" {
+            Verdict::Go
+        } else {
+            Verdict::NoGo
+        }
     }
 }
 
@@ -166,7 +170,8 @@ fn decide(signoffs: Vec<Signoff>, gate_items: Vec<GateItem>) -> Decision {
         }
     }
     if signoffs.is_empty() {
-        missing.push("the plan has no sign-off role; mark at least one role `signoff = true`".into());
+        missing
+            .push("the plan has no sign-off role; mark at least one role `signoff = true`".into());
     }
     for item in gate_items.iter().filter(|i| !i.satisfied) {
         let state = match item.status {
@@ -216,10 +221,16 @@ pub fn sign(
     let roles = launch::roles(store.conn(), launch_id)?;
     let role = roles
         .iter()
-        .find(|r| r.key.eq_ignore_ascii_case(role.trim()) || r.name.eq_ignore_ascii_case(role.trim()))
+        .find(|r| {
+            r.key.eq_ignore_ascii_case(role.trim()) || r.name.eq_ignore_ascii_case(role.trim())
+        })
         .ok_or_else(|| Error::NotFound(format!("{role:?} is not a role of this launch")))?;
     if !role.signoff {
-        let signers: Vec<_> = roles.iter().filter(|r| r.signoff).map(|r| r.key.as_str()).collect();
+        let signers: Vec<_> = roles
+            .iter()
+            .filter(|r| r.signoff)
+            .map(|r| r.key.as_str())
+            .collect();
         return Err(Error::InvalidInput(format!(
             "{} does not sign the go/no-go decision (sign-off roles: {})",
             role.name,

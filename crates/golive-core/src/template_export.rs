@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use toml::Spanned;
 
+use crate::Result;
 use crate::launch;
 use crate::plan::{ItemDef, PhaseDef, PlanMeta, RoleDef, SectionDef, Template};
-use crate::Result;
 
 fn spanned<T>(value: T) -> Spanned<T> {
     Spanned::new(0..0, value)

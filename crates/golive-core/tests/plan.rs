@@ -151,6 +151,23 @@ fn malformed_templates_name_file_line_and_field() {
             says: "outside its phase",
         },
         Case {
+            name: "unknown rule",
+            text: standard_with("rule = \"signoffs\"", "rule = \"approvals\""),
+            needle: "\"approvals\"",
+            field: Some("phases[0].sections[5].items[11].rule"),
+            says: "\"approvals\" is not a rule golive knows (rules: signoffs, roles_have_contacts, section_done)",
+        },
+        Case {
+            name: "rule naming a missing section",
+            text: standard_with(
+                "rule = \"section_done:pre-uat\"",
+                "rule = \"section_done:pre-qa\"",
+            ),
+            needle: "\"section_done:pre-qa\"",
+            field: Some("phases[0].sections[5].items[5].rule"),
+            says: "names no section of this plan",
+        },
+        Case {
             name: "bad severity",
             text: standard_with("severity = \"warning\"", "severity = \"meh\""),
             needle: "\"meh\"",

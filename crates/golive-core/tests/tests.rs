@@ -1,8 +1,11 @@
 //! Integration tests of the core, against real SQLite files in temp folders.
 
 mod audit;
+mod people_and_views;
 mod plan;
+mod plan_edit;
 mod readiness;
+mod signoff;
 mod store;
 
 mod support {

@@ -240,7 +240,10 @@ fn check_rule(tx: &WriteTx<'_>, launch_id: &str, rule: Option<&str>) -> Result<O
 /// An owner as typed: a role (key or name), or a contact (name or id).
 enum Owner {
     Role(String),
-    Contact { id: String, first_role: Option<String> },
+    Contact {
+        id: String,
+        first_role: Option<String>,
+    },
 }
 
 fn resolve_owner(tx: &WriteTx<'_>, launch_id: &str, text: &str) -> Result<Owner> {
@@ -260,7 +263,11 @@ fn resolve_owner(tx: &WriteTx<'_>, launch_id: &str, text: &str) -> Result<Owner>
     }
     Err(Error::NotFound(format!(
         "{text:?} is neither a role nor a contact of this launch (roles: {}); add people with `golive contact add`",
-        roles.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(", ")
+        roles
+            .iter()
+            .map(|r| r.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     )))
 }
 
@@ -309,7 +316,8 @@ fn next_key(tx: &WriteTx<'_>, launch_id: &str, phase: &PhaseRow) -> Result<Strin
         .filter_map(|k| k.ok())
         .filter_map(|k| {
             let (p, n) = k.rsplit_once('-')?;
-            p.eq_ignore_ascii_case(&prefix).then(|| n.parse::<u32>().ok())?
+            p.eq_ignore_ascii_case(&prefix)
+                .then(|| n.parse::<u32>().ok())?
         })
         .max()
         .unwrap_or(0);
@@ -360,15 +368,25 @@ fn place(
 
 /// The decision before a change that may move it (gate items), so the
 /// change can record a new decision.
-fn decision_before(tx: &WriteTx<'_>, launch_id: &str, gate: bool) -> Result<Option<signoff::DecisionState>> {
+fn decision_before(
+    tx: &WriteTx<'_>,
+    launch_id: &str,
+    gate: bool,
+) -> Result<Option<signoff::DecisionState>> {
     if gate {
-        Ok(Some(signoff::decision(tx, launch_id, tx.change().at)?.state))
+        Ok(Some(
+            signoff::decision(tx, launch_id, tx.change().at)?.state,
+        ))
     } else {
         Ok(None)
     }
 }
 
-fn record_decision(tx: &WriteTx<'_>, launch_id: &str, before: Option<signoff::DecisionState>) -> Result<()> {
+fn record_decision(
+    tx: &WriteTx<'_>,
+    launch_id: &str,
+    before: Option<signoff::DecisionState>,
+) -> Result<()> {
     if let Some(before) = before {
         signoff::record_decision_change(tx, launch_id, before)?;
     }
@@ -376,7 +394,12 @@ fn record_decision(tx: &WriteTx<'_>, launch_id: &str, before: Option<signoff::De
 }
 
 /// Adds an item; returns its key.
-pub fn add_item(store: &mut Store, change: &Change, launch_id: &str, new: &NewItem) -> Result<String> {
+pub fn add_item(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    new: &NewItem,
+) -> Result<String> {
     let launch = launch::get(store.conn(), launch_id)?;
     let title = check_title(&new.title)?;
     let description = check_description(&new.description)?;
@@ -506,9 +529,21 @@ fn changed_fields(before: &ItemRow, after: &ItemRow) -> serde_json::Map<String, 
     };
     use serde_json::json;
     note("title", json!(before.title), json!(after.title));
-    note("description", json!(before.description), json!(after.description));
-    note("owner_role", json!(before.owner_role), json!(after.owner_role));
-    note("owner_contact", json!(before.owner_contact_id), json!(after.owner_contact_id));
+    note(
+        "description",
+        json!(before.description),
+        json!(after.description),
+    );
+    note(
+        "owner_role",
+        json!(before.owner_role),
+        json!(after.owner_role),
+    );
+    note(
+        "owner_contact",
+        json!(before.owner_contact_id),
+        json!(after.owner_contact_id),
+    );
     note("due_day", json!(before.due_day), json!(after.due_day));
     note("gate", json!(before.gate), json!(after.gate));
     note("rule", json!(before.rule), json!(after.rule));
@@ -578,7 +613,11 @@ pub fn remove_item(
             "{} is done (ticked by {} at {}); removing it takes its evidence off the checklist (the audit trail keeps a copy). Confirm to remove it anyway (--force).",
             snapshot.item.key,
             snapshot.item.status_by.as_deref().unwrap_or("someone"),
-            snapshot.item.status_at.as_deref().unwrap_or("an unknown time"),
+            snapshot
+                .item
+                .status_at
+                .as_deref()
+                .unwrap_or("an unknown time"),
         )));
     }
     store.write(change, |tx| {
@@ -746,7 +785,12 @@ pub fn move_section(
 }
 
 /// Removes an empty section that no rule refers to.
-pub fn remove_section(store: &mut Store, change: &Change, launch_id: &str, key: &str) -> Result<()> {
+pub fn remove_section(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    key: &str,
+) -> Result<()> {
     let launch = launch::get(store.conn(), launch_id)?;
     store.write(change, |tx| {
         let section = section_row(tx, &launch.id, key)?;

@@ -86,7 +86,10 @@ impl Filter {
     /// not an empty result.
     fn check_names(&self, checklist: &Checklist) -> Result<()> {
         if let Some(phase) = &self.phase
-            && !checklist.phases.iter().any(|p| p.key.eq_ignore_ascii_case(phase))
+            && !checklist
+                .phases
+                .iter()
+                .any(|p| p.key.eq_ignore_ascii_case(phase))
         {
             let keys: Vec<_> = checklist.phases.iter().map(|p| p.key.as_str()).collect();
             return Err(Error::NotFound(format!(
@@ -109,11 +112,15 @@ impl Filter {
     }
 
     fn keeps(&self, item: &Item, today: Date, text: Option<&str>, me: &Me) -> bool {
-        let same = |a: &Option<String>, b: &str| a.as_deref().is_none_or(|a| a.eq_ignore_ascii_case(b));
+        let same =
+            |a: &Option<String>, b: &str| a.as_deref().is_none_or(|a| a.eq_ignore_ascii_case(b));
         same(&self.phase, &item.phase_key)
             && same(&self.section, &item.section_key)
             && self.status.is_none_or(|s| s == item.status)
-            && self.owner.as_deref().is_none_or(|o| owned_by(item, o.trim()))
+            && self
+                .owner
+                .as_deref()
+                .is_none_or(|o| owned_by(item, o.trim()))
             && self.due.is_none_or(|d| due_matches(item, d, today))
             && text.is_none_or(|t| text_matches(item, t))
             && (!self.mine || me.owns(item))

@@ -29,8 +29,16 @@ pub fn markdown(checklist: &Checklist, decision: Option<&Decision>, exported_at:
         launch.go_live_local.replace('T', " "),
         launch.time_zone
     );
-    let _ = writeln!(out, "- Today: {} (Day {})", checklist.today, day(checklist.day_number));
-    let progress_done = checklist.items().filter(|i| !i.status.is_outstanding()).count();
+    let _ = writeln!(
+        out,
+        "- Today: {} (Day {})",
+        checklist.today,
+        day(checklist.day_number)
+    );
+    let progress_done = checklist
+        .items()
+        .filter(|i| !i.status.is_outstanding())
+        .count();
     let _ = writeln!(
         out,
         "- Progress: {progress_done} of {} items settled",
@@ -96,7 +104,11 @@ pub fn markdown(checklist: &Checklist, decision: Option<&Decision>, exported_at:
 }
 
 fn item_line(out: &mut String, item: &Item) {
-    let mark = if item.status == Status::Done { "x" } else { " " };
+    let mark = if item.status == Status::Done {
+        "x"
+    } else {
+        " "
+    };
     let gate = if item.gate { " **[go gate]**" } else { "" };
     let state = match item.status {
         Status::Done => "done".to_string(),
@@ -115,15 +127,20 @@ fn item_line(out: &mut String, item: &Item) {
         day(item.due_day),
         item.due_date,
     );
-    if item.status != Status::Open || item.status_note.is_some() {
-        if let (Some(by), Some(at)) = (&item.status_by, &item.status_at) {
-            let note = item
-                .status_note
-                .as_deref()
-                .map(|n| format!(": {}", escape(n)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  - {} by {} at {at}{note}", item.status.label(), escape(by));
-        }
+    if (item.status != Status::Open || item.status_note.is_some())
+        && let (Some(by), Some(at)) = (&item.status_by, &item.status_at)
+    {
+        let note = item
+            .status_note
+            .as_deref()
+            .map(|n| format!(": {}", escape(n)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  - {} by {} at {at}{note}",
+            item.status.label(),
+            escape(by)
+        );
     }
     for link in &item.links {
         let label = if link.label.is_empty() {
@@ -138,21 +155,32 @@ fn item_line(out: &mut String, item: &Item) {
             out,
             "  - checked by golive: {} — {} ({})",
             escape(&rule.description),
-            if rule.now.holds { "holds" } else { "does not hold" },
+            if rule.now.holds {
+                "holds"
+            } else {
+                "does not hold"
+            },
             escape(&rule.now.summary)
         );
     }
 }
 
 fn day(n: i32) -> String {
-    if n > 0 { format!("+{n}") } else { n.to_string() }
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
 }
 
 /// Escapes the characters that would turn user text into Markdown markup.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(if c == '\n' { ' ' } else { c });

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::GoLive;
 use crate::launch::{self, Launch};
-use crate::signoff::{self, Decision};
 use crate::rules::{Evaluation, Facts, ItemFact, PlanShape, Rule, RuleState};
+use crate::signoff::{self, Decision};
 use crate::{Error, Result, format_timestamp};
 
 pub use edit::{
@@ -662,8 +662,6 @@ pub(crate) fn clean_text(text: Option<&str>, what: &str) -> Result<Option<String
 
 /// Like [`clean_text`], but the text is required.
 pub(crate) fn required_text(text: &str, what: &str, example: &str) -> Result<String> {
-    clean_text(Some(text), what)?.ok_or_else(|| {
-        Error::InvalidInput(format!("this needs a {what}, e.g. {example}"))
-    })
+    clean_text(Some(text), what)?
+        .ok_or_else(|| Error::InvalidInput(format!("this needs a {what}, e.g. {example}")))
 }
-

@@ -65,7 +65,11 @@ pub fn block(
     key: &str,
     reason: &str,
 ) -> Result<()> {
-    let reason = required_text(reason, "reason", "--reason \"waiting for the firewall change\"")?;
+    let reason = required_text(
+        reason,
+        "reason",
+        "--reason \"waiting for the firewall change\"",
+    )?;
     transition(store, change, launch_id, key, Status::Blocked, Some(reason))
 }
 
@@ -78,7 +82,11 @@ pub fn mark_na(
     key: &str,
     reason: &str,
 ) -> Result<()> {
-    let reason = required_text(reason, "reason", "--reason \"no mobile app in this release\"")?;
+    let reason = required_text(
+        reason,
+        "reason",
+        "--reason \"no mobile app in this release\"",
+    )?;
     transition(store, change, launch_id, key, Status::Na, Some(reason))
 }
 
@@ -198,7 +206,10 @@ fn refuse_same(item: &Current, to: Status) -> Result<()> {
             "{} is already done (ticked by {by} at {at}); reopen it first to tick it again",
             item.key
         ),
-        Status::Open => format!("{} is already open, so there is nothing to reopen", item.key),
+        Status::Open => format!(
+            "{} is already open, so there is nothing to reopen",
+            item.key
+        ),
         Status::Blocked => format!(
             "{} is already blocked (by {by} at {at}: {})",
             item.key,

@@ -90,15 +90,12 @@ impl<'a> Rule<'a> {
             Some((name, argument)) => (name.trim(), Some(argument.trim())),
             None => (text.trim(), None),
         };
-        let kind = KINDS
-            .iter()
-            .find(|k| k.name() == name)
-            .ok_or_else(|| {
-                format!(
-                    "{name:?} is not a rule golive knows (rules: {})",
-                    names().join(", ")
-                )
-            })?;
+        let kind = KINDS.iter().find(|k| k.name() == name).ok_or_else(|| {
+            format!(
+                "{name:?} is not a rule golive knows (rules: {})",
+                names().join(", ")
+            )
+        })?;
         kind.check(argument, plan)?;
         Ok(Rule {
             kind: *kind,

@@ -15,8 +15,7 @@ impl RuleKind for SectionDone {
     fn check(&self, argument: Option<&str>, plan: &PlanShape) -> Result<(), String> {
         let Some(section) = argument.filter(|a| !a.is_empty()) else {
             return Err(
-                "the rule `section_done` needs a section key, e.g. `section_done:pre-infra`"
-                    .into(),
+                "the rule `section_done` needs a section key, e.g. `section_done:pre-infra`".into(),
             );
         };
         if plan.sections.iter().any(|(key, _)| key == section) {
