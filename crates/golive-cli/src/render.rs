@@ -424,7 +424,7 @@ pub fn timeline(t: &Timeline, launch: &Launch) -> String {
             let late = if item.overdue { "  OVERDUE" } else { "" };
             let _ = writeln!(
                 out,
-                "    {mark} {:<8} {:<58} {}{late}",
+                "    {mark} {:<8} {:<58} {:<24}{late}",
                 item.key,
                 clip(&item.title, 58),
                 clip(&item.owner_display(), 24)

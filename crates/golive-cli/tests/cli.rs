@@ -374,3 +374,410 @@ fn without_store_the_platform_data_folder_is_used_and_golive_store_overrides_it(
     assert!(chosen.exists(), "GOLIVE_STORE overrides the data folder");
     run(&[("GOLIVE_STORE", &chosen)], &["status"]);
 }
+
+#[test]
+fn owners_status_evidence_and_plan_editing_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    let ana = cli.json(&[
+        "contact",
+        "add",
+        "--name",
+        "Ana Lopez",
+        "--role",
+        "pm",
+        "--email",
+        "ana@example.com",
+        "--tz",
+        "Europe/Berlin",
+        "--me",
+    ]);
+    assert_eq!(ana["roles"], serde_json::json!(["pm"]));
+    assert!(
+        ana["os_user"].is_string(),
+        "--me links the contact to this account"
+    );
+    let list = cli.ok(&["contact", "list"]);
+    assert!(
+        list.contains("Ana Lopez  [pm]  ana@example.com  Europe/Berlin"),
+        "{list}"
+    );
+    let error = cli.fails(&["contact", "add", "--name", "Ben", "--role", "cfo"], 2);
+    assert!(
+        error.contains(
+            "\"cfo\" is not a role of this launch (roles: pm, tech, support, security, trainer)"
+        ),
+        "{error}"
+    );
+
+    let item = cli.json(&[
+        "item",
+        "edit",
+        "PRE-16",
+        "--owner",
+        "Ana Lopez",
+        "--due",
+        "-2",
+    ]);
+    assert_eq!(item["assignee"]["name"], "Ana Lopez");
+    assert_eq!(item["due_day"], -2);
+
+    let blocked = cli.ok(&["block", "PRE-11", "--reason", "no production-like data yet"]);
+    assert!(
+        blocked.contains("BLOCKED by") && blocked.contains("reason: no production-like data yet"),
+        "{blocked}"
+    );
+    cli.fails(&["block", "PRE-12"], 2);
+    let error = cli.fails(&["na", "PRE-29", "--reason", "skip"], 2);
+    assert!(error.contains("go-decision (gate) item"), "{error}");
+    cli.ok(&["na", "PRE-20", "--reason", "no compliance scope"]);
+    cli.ok(&[
+        "comment",
+        "PRE-11",
+        "vendor sends the anonymised dump on Monday",
+    ]);
+    cli.ok(&[
+        "item",
+        "link",
+        "PRE-11",
+        "https://wiki.example.com/load-test",
+        "--label",
+        "Load test plan",
+    ]);
+    let error = cli.fails(&["item", "link", "PRE-11", "javascript:alert(1)"], 2);
+    assert!(error.contains("http://, https:// or mailto:"), "{error}");
+
+    let shown = cli.ok(&["item", "show", "PRE-11"]);
+    for expected in [
+        "status: blocked",
+        "Load test plan — https://wiki.example.com/load-test",
+        "comments (1):",
+        "vendor sends the anonymised dump on Monday",
+        "item.block",
+        "item.comment",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "{expected:?} missing from:\n{shown}"
+        );
+    }
+
+    let mine = cli.json(&["items", "--mine"]);
+    let keys: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["key"].as_str())
+        .collect();
+    assert!(
+        keys.contains(&"PRE-16") && keys.contains(&"PRE-31") && !keys.contains(&"PRE-01"),
+        "{keys:?}"
+    );
+    let blocked = cli.json(&["items", "--status", "blocked"]);
+    assert_eq!(blocked.as_array().unwrap().len(), 1);
+    let found = cli.json(&["items", "--search", "ANONYMISED"]);
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        0,
+        "comments are not searched, notes and titles are"
+    );
+    let found = cli.json(&["items", "--search", "production-like"]);
+    let found: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["key"].as_str())
+        .collect();
+    assert_eq!(found, ["PRE-11"]);
+    let found = cli.json(&["items", "--search", "compliance scope"]);
+    assert_eq!(
+        found[0]["key"], "PRE-20",
+        "the not-applicable reason is searched"
+    );
+
+    let added = cli.json(&[
+        "item",
+        "add",
+        "--section",
+        "pre-infra",
+        "--title",
+        "DNS TTLs lowered",
+        "--owner",
+        "tech",
+        "--due",
+        "-3",
+        "--after",
+        "PRE-02",
+        "--gate",
+    ]);
+    assert_eq!(added["key"], "PRE-38");
+    assert_eq!(added["gate"], true);
+    cli.ok(&[
+        "item",
+        "move",
+        "PRE-38",
+        "--section",
+        "day0-checklist",
+        "--due",
+        "0",
+    ]);
+    cli.ok(&["tick", "PRE-38", "--note", "TTL 60 s"]);
+    let error = cli.fails(&["item", "rm", "PRE-38"], 2);
+    assert!(error.contains("--force"), "{error}");
+    cli.ok(&["item", "rm", "PRE-38", "--force"]);
+    cli.fails(&["item", "show", "PRE-38"], 2);
+    cli.ok(&[
+        "section",
+        "add",
+        "--phase",
+        "pre",
+        "--title",
+        "Data migration",
+        "--key",
+        "pre-data",
+    ]);
+    cli.ok(&[
+        "section",
+        "edit",
+        "pre-data",
+        "--title",
+        "Data migration checks",
+    ]);
+    cli.ok(&["section", "move", "pre-data", "--before", "pre-infra"]);
+    let error = cli.fails(&["section", "rm", "pre-infra"], 2);
+    assert!(error.contains("still has 5 items"), "{error}");
+    cli.ok(&["section", "rm", "pre-data"]);
+
+    let log = cli.json(&["log"]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "contact.add",
+        "item.edit",
+        "item.block",
+        "item.na",
+        "item.comment",
+        "item.link",
+        "item.add",
+        "item.move",
+        "item.remove",
+        "section.add",
+        "section.edit",
+        "section.move",
+        "section.remove",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    assert_eq!(cli.run(&["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn sign_offs_decide_and_a_reopened_gate_item_asks_for_re_confirmation() {
+    let cli = Cli::new();
+    cli.init();
+    let pending = cli.run(&["decision"]);
+    assert_eq!(pending.status.code(), Some(1), "exit 1 while not GO");
+    let text = String::from_utf8(pending.stdout).unwrap();
+    assert!(
+        text.contains("Go / no-go: PENDING") && text.contains("Security lead has not signed off"),
+        "{text}"
+    );
+
+    let error = cli.fails(&["signoff", "tech", "--no-go"], 2);
+    assert!(error.contains("a no-go needs a reason"), "{error}");
+    cli.fails(&["signoff", "tech"], 2);
+
+    // Settle everything the go decision needs, except the sign-offs.
+    let items = cli.json(&["items", "--phase", "pre"]);
+    for item in items.as_array().unwrap() {
+        if item["rule"].is_null() {
+            cli.ok(&["tick", item["key"].as_str().unwrap()]);
+        }
+    }
+    for (name, role) in [
+        ("Ana", "pm"),
+        ("Ben", "tech"),
+        ("Cleo", "support"),
+        ("Dev", "security"),
+        ("Eli", "trainer"),
+    ] {
+        cli.ok(&["contact", "add", "--name", name, "--role", role]);
+    }
+    for role in ["pm", "tech", "support"] {
+        cli.ok(&["signoff", role, "--go", "--comment", "ready"]);
+    }
+    let decision = cli.json(&["signoff", "security", "--go"]);
+    assert_eq!(decision["state"], "go", "{decision}");
+    assert_eq!(cli.run(&["decision"]).status.code(), Some(0));
+
+    cli.ok(&["reopen", "PRE-29", "--reason", "benchmarks ran on staging"]);
+    let out = cli.run(&["decision", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let decision: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(decision["state"], "pending");
+    let stale: Vec<&str> = decision["signoffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["stale_reason"].as_str())
+        .collect();
+    assert_eq!(stale.len(), 4, "{decision}");
+    let text = String::from_utf8(cli.run(&["decision"]).stdout).unwrap();
+    assert!(
+        text.contains("NEEDS RE-CONFIRMATION: PRE-29 Performance benchmarks met was reopened by"),
+        "{text}"
+    );
+
+    let nogo = cli.json(&["signoff", "tech", "--no-go", "--comment", "p95 is 2.4 s"]);
+    assert_eq!(nogo["state"], "no_go");
+    let status = cli.ok(&["status"]);
+    assert!(
+        status.contains("Go / no-go: NO-GO")
+            && status.contains("Technical lead said no-go: p95 is 2.4 s"),
+        "{status}"
+    );
+}
+
+#[test]
+fn timeline_reschedule_markdown_templates_and_rehearsals() {
+    let cli = Cli::new();
+    cli.init();
+    let timeline = cli.ok(&["timeline"]);
+    assert!(
+        timeline
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("Arxos platform (Arxos)")
+    );
+    assert!(
+        timeline.contains("Day -7 ") && timeline.contains("Day +30 "),
+        "{timeline}"
+    );
+    assert!(timeline.contains("<- today"));
+    assert!(timeline.contains("OVERDUE"));
+
+    let before = cli.json(&["item", "show", "PRE-07"])["item"]["due_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = cli.json(&["status"]);
+    let go_live = status["launch"]["go_live_local"].as_str().unwrap();
+    let day0: jiff::civil::Date = go_live[..10].parse().unwrap();
+    let later = day0.checked_add(jiff::ToSpan::days(7)).unwrap();
+    let moved = cli.ok(&["reschedule", "--go-live", &format!("{later}T10:00")]);
+    assert!(moved.contains("every due date moved with it"), "{moved}");
+    let after = cli.json(&["item", "show", "PRE-07"])["item"]["due_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before: jiff::civil::Date = before.parse().unwrap();
+    assert_eq!(
+        after,
+        before
+            .checked_add(jiff::ToSpan::days(7))
+            .unwrap()
+            .to_string()
+    );
+
+    let markdown = cli.ok(&["items", "--markdown", "--phase", "pre"]);
+    assert!(
+        markdown.starts_with("# Readiness: Arxos platform"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("## Go / no-go: PENDING") && markdown.contains("- [ ] PRE-01 "));
+    assert!(!markdown.contains("DAY-01"), "the filter applies");
+
+    cli.ok(&[
+        "item",
+        "edit",
+        "PRE-01",
+        "--title",
+        "Servers configured (all 12)",
+    ]);
+    let file = cli.dir.path().join("exported.toml");
+    cli.ok(&["template", "export", "--out", file.to_str().unwrap()]);
+    let checked = cli.ok(&["template", "check", file.to_str().unwrap()]);
+    assert!(
+        checked.contains("is a valid plan template") && checked.contains("92 items"),
+        "{checked}"
+    );
+    cli.ok(&[
+        "template",
+        "import",
+        file.to_str().unwrap(),
+        "--name",
+        "Second wave",
+        "--go-live",
+        "2027-02-01T08:00",
+        "--tz",
+        "UTC",
+    ]);
+    let copied = cli.json(&["--launch", "Second wave", "item", "show", "PRE-01"]);
+    assert_eq!(copied["item"]["title"], "Servers configured (all 12)");
+
+    // A bad template is refused whole, with file, line and field, and writes nothing.
+    let bad = cli.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen("owner = \"tech\"", "owner = \"cto\"", 1),
+    )
+    .unwrap();
+    let events_before = cli.json(&["verify"])["events"].clone();
+    let error = cli.fails(
+        &[
+            "template",
+            "import",
+            bad.to_str().unwrap(),
+            "--name",
+            "Bad",
+            "--go-live",
+            "2027-02-01T08:00",
+            "--tz",
+            "UTC",
+        ],
+        2,
+    );
+    assert!(
+        error.contains("bad.toml:")
+            && error.contains("field `phases[0].sections[0].items[0].owner`"),
+        "{error}"
+    );
+    assert_eq!(cli.json(&["verify"])["events"], events_before);
+    assert_eq!(cli.json(&["launches"]).as_array().unwrap().len(), 2);
+
+    let rehearsal = cli.json(&[
+        "--launch",
+        "Arxos platform",
+        "rehearsal",
+        "create",
+        "--go-live",
+        "2027-01-05T09:00",
+    ]);
+    assert_eq!(rehearsal["rehearsal_of_name"], "Arxos platform");
+    let id = rehearsal["id"].as_str().unwrap();
+    let launches = cli.ok(&["launches"]);
+    assert!(
+        launches.contains("[REHEARSAL of Arxos platform] Arxos platform (rehearsal)"),
+        "{launches}"
+    );
+    let status = cli.ok(&["--launch", id, "status"]);
+    assert!(
+        status.starts_with("[REHEARSAL of Arxos platform]"),
+        "{status}"
+    );
+    let markdown = cli.ok(&["--launch", id, "items", "--markdown"]);
+    assert!(
+        markdown.starts_with("# REHEARSAL — Readiness"),
+        "{markdown}"
+    );
+}
