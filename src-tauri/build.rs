@@ -2,17 +2,41 @@
 //! listed here and granted in `src-tauri/capabilities/`, or the webview
 //! cannot call it.
 
-/// The commands of `src-tauri/src/commands.rs`.
+/// The commands of `src-tauri/src/commands/`.
 const COMMANDS: &[&str] = &[
     "app_info",
     "list_launches",
     "time_zones",
     "create_launch",
+    "reschedule_launch",
+    "create_rehearsal",
+    "set_profile",
     "launch_summary",
     "launch_checklist",
+    "launch_me",
+    "launch_timeline",
+    "item_detail",
     "tick_item",
-    "untick_item",
-    "set_profile",
+    "change_item_status",
+    "comment_item",
+    "add_item_link",
+    "remove_item_link",
+    "launch_roles",
+    "add_item",
+    "edit_item",
+    "move_item",
+    "remove_item",
+    "add_section",
+    "edit_section",
+    "move_section",
+    "remove_section",
+    "list_contacts",
+    "save_contact",
+    "remove_contact",
+    "launch_decision",
+    "sign_off",
+    "export_template",
+    "checklist_markdown",
 ];
 
 fn main() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 fn export_all(dir: &Path) {
-    use golive_core::{audit, launch, readiness};
+    use golive_core::{audit, contacts, launch, readiness, signoff};
     let cfg = &Config::new().with_out_dir(dir).with_large_int("number");
     let exports = [
         crate::commands::AppInfo::export_all(cfg),
@@ -18,6 +18,20 @@ fn export_all(dir: &Path) {
         launch::Role::export_all(cfg),
         readiness::Summary::export_all(cfg),
         readiness::Checklist::export_all(cfg),
+        crate::commands::RehearsalRequest::export_all(cfg),
+        crate::commands::readiness::StatusChange::export_all(cfg),
+        readiness::Filter::export_all(cfg),
+        readiness::Me::export_all(cfg),
+        readiness::Timeline::export_all(cfg),
+        readiness::ItemDetail::export_all(cfg),
+        readiness::NewItem::export_all(cfg),
+        readiness::ItemEdit::export_all(cfg),
+        readiness::NewSection::export_all(cfg),
+        readiness::Placement::export_all(cfg),
+        contacts::Contact::export_all(cfg),
+        contacts::ContactInput::export_all(cfg),
+        signoff::Decision::export_all(cfg),
+        signoff::Verdict::export_all(cfg),
         audit::Event::export_all(cfg),
         audit::Verification::export_all(cfg),
     ];
@@ -57,4 +71,47 @@ fn typescript_bindings_match_the_rust_types() {
         files(fresh.path()),
         "ui/src/lib/ipc/bindings is out of date with the Rust types; run `make bindings` and commit the result"
     );
+}
+
+/// Every command the app registers is in the app manifest (`build.rs`) and
+/// granted to the window, and nothing else is granted.
+#[test]
+fn every_command_is_listed_and_granted_once() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let build = std::fs::read_to_string(root.join("src-tauri/build.rs")).expect("build.rs");
+    let listed: Vec<String> = build
+        .split("const COMMANDS: &[&str] = &[")
+        .nth(1)
+        .and_then(|rest| rest.split("];").next())
+        .expect("COMMANDS in build.rs")
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    let lib = std::fs::read_to_string(root.join("src-tauri/src/lib.rs")).expect("lib.rs");
+    let registered = lib.matches("commands::").count();
+    assert_eq!(
+        registered,
+        listed.len(),
+        "lib.rs registers {registered} commands, build.rs lists {}",
+        listed.len()
+    );
+    let capability: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("src-tauri/capabilities/main.json"))
+            .expect("capability"),
+    )
+    .expect("capability JSON");
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter(|p| p.starts_with("allow-"))
+        .map(str::to_string)
+        .collect();
+    let mut listed = listed;
+    listed.sort();
+    granted.sort();
+    assert_eq!(granted, listed);
 }

@@ -15,6 +15,9 @@ pub fn run() {
     let _log = golive_core::logging::init("golive-desktop");
     let state = AppState::open(golive_core::paths::default_store());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             store_changes::watch(app.handle().clone());
             Ok(())
@@ -25,11 +28,35 @@ pub fn run() {
             commands::list_launches,
             commands::time_zones,
             commands::create_launch,
-            commands::launch_summary,
-            commands::launch_checklist,
-            commands::tick_item,
-            commands::untick_item,
+            commands::reschedule_launch,
+            commands::create_rehearsal,
             commands::set_profile,
+            commands::readiness::launch_summary,
+            commands::readiness::launch_checklist,
+            commands::readiness::launch_me,
+            commands::readiness::launch_timeline,
+            commands::readiness::item_detail,
+            commands::readiness::tick_item,
+            commands::readiness::change_item_status,
+            commands::readiness::comment_item,
+            commands::readiness::add_item_link,
+            commands::readiness::remove_item_link,
+            commands::plan::launch_roles,
+            commands::plan::add_item,
+            commands::plan::edit_item,
+            commands::plan::move_item,
+            commands::plan::remove_item,
+            commands::plan::add_section,
+            commands::plan::edit_section,
+            commands::plan::move_section,
+            commands::plan::remove_section,
+            commands::people::list_contacts,
+            commands::people::save_contact,
+            commands::people::remove_contact,
+            commands::decision::launch_decision,
+            commands::decision::sign_off,
+            commands::files::export_template,
+            commands::files::checklist_markdown,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

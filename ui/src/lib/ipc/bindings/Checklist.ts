@@ -3,6 +3,15 @@ import type { Launch } from "./Launch";
 import type { Phase } from "./Phase";
 
 /**
- * The whole checklist of a launch, as of `now`.
+ * The checklist of a launch, as of `now`; only the items a filter let
+ * through, when there is one.
  */
-export type Checklist = { launch: Launch, today: string, day_number: number, phases: Array<Phase>, };
+export type Checklist = { launch: Launch, today: string, day_number: number, phases: Array<Phase>, 
+/**
+ * Items in the launch.
+ */
+total: number, 
+/**
+ * Items shown (equal to `total` without a filter).
+ */
+shown: number, };

@@ -4,4 +4,12 @@ export type Launch = { id: string, name: string, platform: string,
 /**
  * Day 0's wall-clock date and time, e.g. `2026-12-07T09:00:00`.
  */
-go_live_local: string, time_zone: string, template_name: string, template_version: number, created_at: string, created_by: string, };
+go_live_local: string, time_zone: string, template_name: string, template_version: number, created_at: string, created_by: string, 
+/**
+ * Set on a rehearsal: the id of the launch it rehearses.
+ */
+rehearsal_of: string | null, 
+/**
+ * That launch's name.
+ */
+rehearsal_of_name: string | null, };

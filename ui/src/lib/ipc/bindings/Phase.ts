@@ -2,4 +2,8 @@
 import type { Progress } from "./Progress";
 import type { Section } from "./Section";
 
-export type Phase = { key: string, name: string, description: string, first_day: number, last_day: number, first_date: string, last_date: string, progress: Progress, sections: Array<Section>, };
+export type Phase = { key: string, name: string, description: string, first_day: number, last_day: number, first_date: string, last_date: string, 
+/**
+ * Over all the phase's items, whatever the filter.
+ */
+progress: Progress, sections: Array<Section>, };

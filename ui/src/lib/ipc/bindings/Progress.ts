@@ -4,4 +4,4 @@ export type Progress = { total: number, done: number,
 /**
  * Not applicable items count as settled, not as done.
  */
-settled: number, overdue: number, percent: number, };
+settled: number, blocked: number, overdue: number, percent: number, };

@@ -1,10 +1,17 @@
 //! The app's commands. Each unpacks its arguments, calls one core function
 //! and converts the result; each is listed in `src-tauri/build.rs` and
-//! granted in `src-tauri/capabilities/main.json`.
+//! granted in `src-tauri/capabilities/main.json`. This module holds the app
+//! and launch commands; the others are grouped by feature.
+
+pub mod decision;
+pub mod files;
+pub mod people;
+pub mod plan;
+pub mod readiness;
 
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::Template;
-use golive_core::readiness::{self, Checklist, Item, Summary};
+use golive_core::rehearsal::{self, RehearsalInput};
 use golive_core::{Actor, actor};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -61,14 +68,21 @@ pub struct NewLaunchInput {
     pub time_zone: String,
 }
 
+/// Creates a launch from the standard plan, or from the template file at
+/// `template_path` (checked whole before anything is written).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn create_launch(
     state: State<'_, AppState>,
     input: NewLaunchInput,
+    template_path: Option<String>,
 ) -> Result<Launch, CommandError> {
     state
         .with_store(move |store, user| {
+            let template = match template_path.as_deref().filter(|p| !p.is_empty()) {
+                Some(path) => golive_core::plan::load(std::path::Path::new(path))?,
+                None => Template::standard(),
+            };
             let change = change_now(store, user)?;
             let new = NewLaunch {
                 name: input.name,
@@ -76,67 +90,56 @@ pub async fn create_launch(
                 go_live_local: input.go_live_local,
                 time_zone: input.time_zone,
             };
-            launch::create(store, &change, &new, &Template::standard())
+            launch::create(store, &change, &new, &template)
         })
         .await
 }
 
+/// Moves Day 0; every due date follows.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn launch_summary(
+pub async fn reschedule_launch(
     state: State<'_, AppState>,
     launch_id: String,
-) -> Result<Summary, CommandError> {
-    state
-        .with_store(move |store, _| {
-            readiness::summary(store.conn(), &launch_id, jiff::Timestamp::now())
-        })
-        .await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn launch_checklist(
-    state: State<'_, AppState>,
-    launch_id: String,
-) -> Result<Checklist, CommandError> {
-    state
-        .with_store(move |store, _| {
-            readiness::checklist(store.conn(), &launch_id, jiff::Timestamp::now())
-        })
-        .await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn tick_item(
-    state: State<'_, AppState>,
-    launch_id: String,
-    key: String,
-    note: Option<String>,
-) -> Result<Item, CommandError> {
+    go_live_local: String,
+    time_zone: String,
+) -> Result<Launch, CommandError> {
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
-            readiness::tick(store, &change, &launch_id, &key, note.as_deref())?;
-            readiness::item(store.conn(), &launch_id, &key, change.at)
+            launch::reschedule(store, &change, &launch_id, &go_live_local, Some(&time_zone))
         })
         .await
 }
 
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct RehearsalRequest {
+    pub name: String,
+    /// `YYYY-MM-DDTHH:MM`
+    pub go_live_local: String,
+    pub time_zone: String,
+}
+
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn untick_item(
+pub async fn create_rehearsal(
     state: State<'_, AppState>,
     launch_id: String,
-    key: String,
-    reason: String,
-) -> Result<Item, CommandError> {
+    request: RehearsalRequest,
+) -> Result<Launch, CommandError> {
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
-            readiness::reopen(store, &change, &launch_id, &key, &reason)?;
-            readiness::item(store.conn(), &launch_id, &key, change.at)
+            rehearsal::create(
+                store,
+                &change,
+                &launch_id,
+                &RehearsalInput {
+                    name: Some(request.name),
+                    go_live_local: Some(request.go_live_local),
+                    time_zone: Some(request.time_zone),
+                },
+            )
         })
         .await
 }

@@ -1,0 +1,74 @@
+//! Exports: the plan as a template file, the checklist as Markdown. The
+//! window picks the path with the dialog plugin; the file is written here.
+
+use std::path::Path;
+
+use golive_core::readiness::{self, Filter, Me};
+use golive_core::{format_timestamp, signoff, template_export};
+use tauri::State;
+
+use crate::CommandError;
+use crate::state::AppState;
+
+fn write(path: &str, text: &str, what: &str) -> golive_core::Result<String> {
+    std::fs::write(Path::new(path), text).map_err(|e| {
+        golive_core::Error::InvalidInput(format!(
+            "cannot write the {what} to {path}: {e}. Pick a folder you can write to."
+        ))
+    })?;
+    Ok(path.to_string())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_template(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<String, CommandError> {
+    state
+        .with_store(move |store, _| {
+            let text = template_export::template_file(
+                store.conn(),
+                &launch_id,
+                &format_timestamp(jiff::Timestamp::now()),
+            )?;
+            write(&path, &text, "plan template")
+        })
+        .await
+}
+
+/// The (filtered) checklist and the decision as Markdown; written to `path`
+/// when one is given. Returns the text either way.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn checklist_markdown(
+    state: State<'_, AppState>,
+    launch_id: String,
+    filter: Option<Filter>,
+    path: Option<String>,
+) -> Result<String, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let now = jiff::Timestamp::now();
+            let me = Me::of(
+                store.conn(),
+                &launch_id,
+                &golive_core::actor::load(store, user)?,
+            )?;
+            let decision = signoff::decision(store.conn(), &launch_id, now)?;
+            let checklist = readiness::filtered(
+                store.conn(),
+                &launch_id,
+                now,
+                &filter.unwrap_or_default(),
+                &me,
+            )?;
+            let text = readiness::markdown(&checklist, Some(&decision), &format_timestamp(now));
+            if let Some(path) = path.filter(|p| !p.is_empty()) {
+                write(&path, &text, "Markdown checklist")?;
+            }
+            Ok(text)
+        })
+        .await
+}

@@ -1,0 +1,53 @@
+//! The contacts of a launch.
+
+use golive_core::contacts::{self, Contact, ContactInput};
+use tauri::State;
+
+use crate::CommandError;
+use crate::state::{AppState, change_now};
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn list_contacts(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Vec<Contact>, CommandError> {
+    state
+        .with_store(move |store, _| contacts::list(store.conn(), &launch_id))
+        .await
+}
+
+/// Adds a contact, or changes the one with `id`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn save_contact(
+    state: State<'_, AppState>,
+    launch_id: String,
+    id: Option<String>,
+    input: ContactInput,
+) -> Result<Contact, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            match id {
+                Some(id) => contacts::edit(store, &change, &launch_id, &id, &input),
+                None => contacts::add(store, &change, &launch_id, &input),
+            }
+        })
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn remove_contact(
+    state: State<'_, AppState>,
+    launch_id: String,
+    id: String,
+) -> Result<(), CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            contacts::remove(store, &change, &launch_id, &id)
+        })
+        .await
+}
