@@ -1,8 +1,23 @@
 // The window's state: which launch is open and its latest data. Views read
 // it; every change goes through ipc and then reloads what it affects.
-import { ipc, messageOf, onStoreChanged, type AppInfo, type Checklist, type Item, type Launch, type Summary } from './ipc';
+import {
+  emptyFilter,
+  ipc,
+  messageOf,
+  onStoreChanged,
+  type AppInfo,
+  type Checklist,
+  type Contact,
+  type Filter,
+  type Item,
+  type Launch,
+  type Me,
+  type Role,
+  type Summary,
+  type Timeline,
+} from './ipc';
 
-export type View = 'dashboard' | 'readiness';
+export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'people';
 
 export class AppModel {
   info = $state<AppInfo | null>(null);
@@ -10,6 +25,12 @@ export class AppModel {
   launchId = $state<string | null>(null);
   summary = $state<Summary | null>(null);
   checklist = $state<Checklist | null>(null);
+  timeline = $state<Timeline | null>(null);
+  roles = $state<Role[]>([]);
+  contacts = $state<Contact[]>([]);
+  me = $state<Me | null>(null);
+  /** What the Readiness and Timeline views show. */
+  filter = $state<Filter>(emptyFilter());
   view = $state<View>('dashboard');
   creating = $state(false);
   /** The store could not be opened: nothing else works. */
@@ -36,6 +57,7 @@ export class AppModel {
   async reloadInfo(): Promise<void> {
     try {
       this.info = await ipc.appInfo();
+      await this.refresh();
     } catch (error) {
       this.problem = `Could not reload your profile: ${messageOf(error)}`;
     }
@@ -48,16 +70,20 @@ export class AppModel {
       if (!this.launchId || !this.launches.some((l) => l.id === this.launchId)) {
         this.launchId = this.launches[0]?.id ?? null;
       }
-      if (this.launchId) {
-        const [summary, checklist] = await Promise.all([
-          ipc.launchSummary(this.launchId),
-          ipc.launchChecklist(this.launchId),
+      const id = this.launchId;
+      if (id) {
+        const filter = $state.snapshot(this.filter);
+        const [summary, checklist, roles, contacts, me, timeline] = await Promise.all([
+          ipc.launchSummary(id),
+          ipc.launchChecklist(id, filter),
+          ipc.launchRoles(id),
+          ipc.listContacts(id),
+          ipc.launchMe(id),
+          this.view === 'timeline' ? ipc.launchTimeline(id, filter) : Promise.resolve(null),
         ]);
-        this.summary = summary;
-        this.checklist = checklist;
+        Object.assign(this, { summary, checklist, roles, contacts, me, timeline });
       } else {
-        this.summary = null;
-        this.checklist = null;
+        Object.assign(this, { summary: null, checklist: null, timeline: null, roles: [], contacts: [], me: null });
       }
       this.problem = null;
     } catch (error) {
@@ -67,12 +93,25 @@ export class AppModel {
 
   async open(launchId: string): Promise<void> {
     this.launchId = launchId;
+    this.filter = emptyFilter();
+    await this.refresh();
+  }
+
+  async show(view: View): Promise<void> {
+    this.creating = false;
+    this.view = view;
+    if (view === 'timeline') await this.refresh();
+  }
+
+  async setFilter(filter: Filter): Promise<void> {
+    this.filter = filter;
     await this.refresh();
   }
 
   async created(launch: Launch): Promise<void> {
     this.creating = false;
     this.launchId = launch.id;
+    this.filter = emptyFilter();
     this.view = 'dashboard';
     await this.refresh();
   }

@@ -1,6 +1,6 @@
 // Small, hand-written data shaped exactly like the Rust types (the bindings
 // make the compiler check that).
-import type { Checklist, Item, Launch, Progress, Summary } from '../lib/ipc';
+import type { Checklist, Decision, Item, Launch, Progress, Summary } from '../lib/ipc';
 
 export const launch: Launch = {
   id: '0193a000-0000-7000-8000-000000000001',
@@ -12,6 +12,8 @@ export const launch: Launch = {
   template_version: 1,
   created_at: '2026-11-30T08:00:00.000Z',
   created_by: 'ana',
+  rehearsal_of: null,
+  rehearsal_of_name: null,
 };
 
 export function item(key: string, overrides: Partial<Item> = {}): Item {
@@ -24,6 +26,7 @@ export function item(key: string, overrides: Partial<Item> = {}): Item {
     section_title: 'Infrastructure validation',
     owner_role: 'tech',
     owner_name: 'Technical lead',
+    assignee: null,
     due_day: -5,
     due_date: '2026-12-02',
     gate: false,
@@ -31,6 +34,9 @@ export function item(key: string, overrides: Partial<Item> = {}): Item {
     status_note: null,
     status_by: null,
     status_at: null,
+    links: [],
+    comments: 0,
+    rule: null,
     overdue: false,
     due_today: false,
     ...overrides,
@@ -43,6 +49,7 @@ function progress(items: Item[]): Progress {
     total: items.length,
     done,
     settled: done,
+    blocked: items.filter((i) => i.status === 'blocked').length,
     overdue: items.filter((i) => i.overdue).length,
     percent: items.length ? Math.floor((done * 100) / items.length) : 100,
   };
@@ -63,6 +70,12 @@ export function checklist(): Checklist {
   const day0 = [item('DAY-01', { title: 'Pre-deployment health checks passed', phase_key: 'day0', section_key: 'day0-checklist', section_title: 'Go-live day checklist', due_day: 0, due_date: '2026-12-07', gate: true })];
   return {
     launch,
+    total: infra.length + day0.length,
+    shown: infra.length + day0.length,
+    outline: [
+      { key: 'pre', name: 'Pre-go-live preparation', first_day: -7, last_day: 0, sections: [{ key: 'pre-infra', title: 'Infrastructure validation' }] },
+      { key: 'day0', name: 'Go-live day', first_day: 0, last_day: 0, sections: [{ key: 'day0-checklist', title: 'Go-live day checklist' }] },
+    ],
     today: '2026-12-02',
     day_number: -5,
     phases: [
@@ -107,6 +120,21 @@ export function summary(overrides: Partial<Summary> = {}): Summary {
     gate: progress(all.filter((i) => i.gate)),
     overdue: all.filter((i) => i.overdue),
     due_today: all.filter((i) => i.due_today),
+    blocked: all.filter((i) => i.status === 'blocked'),
+    decision: decision(),
+    ...overrides,
+  };
+}
+
+export function decision(overrides: Partial<Decision> = {}): Decision {
+  return {
+    state: 'pending',
+    signoffs: [
+      { role_key: 'pm', role_name: 'Project manager', verdict: 'go', comment: 'ready', signed_by: 'ana', signed_at: '2026-12-06T10:00:00.000Z', stale_reason: null },
+      { role_key: 'tech', role_name: 'Technical lead', verdict: null, comment: null, signed_by: null, signed_at: null, stale_reason: null },
+    ],
+    gate_items: [{ key: 'DAY-01', title: 'Pre-deployment health checks passed', status: 'open', satisfied: false }],
+    missing: ['Technical lead has not signed off', 'DAY-01 Pre-deployment health checks passed is not done'],
     ...overrides,
   };
 }

@@ -196,6 +196,25 @@ pub struct Phase {
     pub sections: Vec<Section>,
 }
 
+/// A phase and its sections, without items: the plan's shape, whatever the
+/// filter (for pickers such as "move to section").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OutlinePhase {
+    pub key: String,
+    pub name: String,
+    pub first_day: i32,
+    pub last_day: i32,
+    pub sections: Vec<OutlineSection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OutlineSection {
+    pub key: String,
+    pub title: String,
+}
+
 /// The checklist of a launch, as of `now`; only the items a filter let
 /// through, when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,6 +228,8 @@ pub struct Checklist {
     pub total: u32,
     /// Items shown (equal to `total` without a filter).
     pub shown: u32,
+    /// Every phase and section, also those a filter emptied.
+    pub outline: Vec<OutlinePhase>,
 }
 
 impl Checklist {
@@ -418,6 +439,23 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
         .flat_map(|p| &p.sections)
         .map(|s| s.items.len() as u32)
         .sum();
+    let outline = phases
+        .iter()
+        .map(|p| OutlinePhase {
+            key: p.key.clone(),
+            name: p.name.clone(),
+            first_day: p.first_day,
+            last_day: p.last_day,
+            sections: p
+                .sections
+                .iter()
+                .map(|s| OutlineSection {
+                    key: s.key.clone(),
+                    title: s.title.clone(),
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Checklist {
         today: today.to_string(),
         day_number: go_live.day_number(now),
@@ -425,6 +463,7 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
         phases,
         total,
         shown: total,
+        outline,
     })
 }
 

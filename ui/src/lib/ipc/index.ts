@@ -2,6 +2,9 @@
 // commands and events. Errors arrive as {code, message} (CommandError).
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { writeText } from '@tauri-apps/plugin-clipboard-manager';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
+import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Checklist } from './bindings/Checklist';
 import type { CommandError } from './bindings/CommandError';
@@ -10,8 +13,55 @@ import type { Launch } from './bindings/Launch';
 import type { NewLaunchInput } from './bindings/NewLaunchInput';
 import type { Summary } from './bindings/Summary';
 import type { Actor } from './bindings/Actor';
+import type { Contact } from './bindings/Contact';
+import type { ContactInput } from './bindings/ContactInput';
+import type { Decision } from './bindings/Decision';
+import type { Filter } from './bindings/Filter';
+import type { ItemDetail } from './bindings/ItemDetail';
+import type { ItemEdit } from './bindings/ItemEdit';
+import type { Me } from './bindings/Me';
+import type { NewItem } from './bindings/NewItem';
+import type { NewSection } from './bindings/NewSection';
+import type { Placement } from './bindings/Placement';
+import type { RehearsalRequest } from './bindings/RehearsalRequest';
+import type { Role } from './bindings/Role';
+import type { StatusChange } from './bindings/StatusChange';
+import type { Timeline } from './bindings/Timeline';
+import type { Verdict } from './bindings/Verdict';
 
-export type { AppInfo, Checklist, CommandError, Item, Launch, NewLaunchInput, Summary, Actor };
+export type {
+  AppInfo,
+  Checklist,
+  CommandError,
+  Item,
+  Launch,
+  NewLaunchInput,
+  Summary,
+  Actor,
+  Contact,
+  ContactInput,
+  Decision,
+  Filter,
+  ItemDetail,
+  ItemEdit,
+  Me,
+  NewItem,
+  NewSection,
+  Placement,
+  RehearsalRequest,
+  Role,
+  StatusChange,
+  Timeline,
+  Verdict,
+};
+export type { Signoff } from './bindings/Signoff';
+export type { DecisionState } from './bindings/DecisionState';
+export type { RuleState } from './bindings/RuleState';
+export type { Link } from './bindings/Link';
+export type { Comment } from './bindings/Comment';
+export type { Event } from './bindings/Event';
+export type { Due } from './bindings/Due';
+export type { TimelineDay } from './bindings/TimelineDay';
 export type { Phase } from './bindings/Phase';
 export type { Section } from './bindings/Section';
 export type { Progress } from './bindings/Progress';
@@ -46,15 +96,85 @@ export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
   listLaunches: () => call<Launch[]>('list_launches'),
   timeZones: () => call<string[]>('time_zones'),
-  createLaunch: (input: NewLaunchInput) => call<Launch>('create_launch', { input }),
+  createLaunch: (input: NewLaunchInput, templatePath: string | null = null) =>
+    call<Launch>('create_launch', { input, templatePath }),
+  rescheduleLaunch: (launchId: string, goLiveLocal: string, timeZone: string) =>
+    call<Launch>('reschedule_launch', { launchId, goLiveLocal, timeZone }),
+  createRehearsal: (launchId: string, request: RehearsalRequest) =>
+    call<Launch>('create_rehearsal', { launchId, request }),
+  setProfile: (name: string | null, role: string | null) => call<Actor>('set_profile', { name, role }),
+
   launchSummary: (launchId: string) => call<Summary>('launch_summary', { launchId }),
-  launchChecklist: (launchId: string) => call<Checklist>('launch_checklist', { launchId }),
+  launchChecklist: (launchId: string, filter: Filter | null = null) =>
+    call<Checklist>('launch_checklist', { launchId, filter }),
+  launchMe: (launchId: string) => call<Me>('launch_me', { launchId }),
+  launchTimeline: (launchId: string, filter: Filter | null = null) =>
+    call<Timeline>('launch_timeline', { launchId, filter }),
+  itemDetail: (launchId: string, key: string) => call<ItemDetail>('item_detail', { launchId, key }),
   tickItem: (launchId: string, key: string, note: string | null) =>
     call<Item>('tick_item', { launchId, key, note }),
-  untickItem: (launchId: string, key: string, reason: string) =>
-    call<Item>('untick_item', { launchId, key, reason }),
-  setProfile: (name: string | null, role: string | null) => call<Actor>('set_profile', { name, role }),
+  changeItemStatus: (launchId: string, key: string, to: StatusChange, reason: string) =>
+    call<Item>('change_item_status', { launchId, key, to, reason }),
+  commentItem: (launchId: string, key: string, body: string) =>
+    call<ItemDetail>('comment_item', { launchId, key, body }),
+  addItemLink: (launchId: string, key: string, url: string, label: string | null) =>
+    call<ItemDetail>('add_item_link', { launchId, key, url, label }),
+  removeItemLink: (launchId: string, key: string, url: string) =>
+    call<ItemDetail>('remove_item_link', { launchId, key, url }),
+
+  launchRoles: (launchId: string) => call<Role[]>('launch_roles', { launchId }),
+  addItem: (launchId: string, item: NewItem) => call<Item>('add_item', { launchId, item }),
+  editItem: (launchId: string, key: string, edit: ItemEdit) => call<Item>('edit_item', { launchId, key, edit }),
+  moveItem: (launchId: string, key: string, section: string | null, placement: Placement, dueDay: number | null) =>
+    call<Item>('move_item', { launchId, key, section, placement, dueDay }),
+  removeItem: (launchId: string, key: string, confirm: boolean) =>
+    call<null>('remove_item', { launchId, key, confirm }),
+  addSection: (launchId: string, section: NewSection) => call<string>('add_section', { launchId, section }),
+  editSection: (launchId: string, key: string, title: string) => call<null>('edit_section', { launchId, key, title }),
+  moveSection: (launchId: string, key: string, phase: string | null, placement: Placement) =>
+    call<null>('move_section', { launchId, key, phase, placement }),
+  removeSection: (launchId: string, key: string) => call<null>('remove_section', { launchId, key }),
+
+  listContacts: (launchId: string) => call<Contact[]>('list_contacts', { launchId }),
+  saveContact: (launchId: string, id: string | null, input: ContactInput) =>
+    call<Contact>('save_contact', { launchId, id, input }),
+  removeContact: (launchId: string, id: string) => call<null>('remove_contact', { launchId, id }),
+
+  launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
+  signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
+    call<Decision>('sign_off', { launchId, role, verdict, comment }),
+
+  exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
+  checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
+    call<string>('checklist_markdown', { launchId, filter, path }),
 };
+
+/** The desktop around the window: the system browser, file pickers, the clipboard. */
+export const desktop = {
+  /** Opens an evidence link in the system browser (http, https and mailto only). */
+  openLink: async (url: string) => {
+    try {
+      await openUrl(url);
+    } catch (raw) {
+      throw new IpcError({ code: 'invalid_input', message: `Could not open ${url}: ${String(raw)}` });
+    }
+  },
+  /** Asks where to save a file; null when cancelled. */
+  saveFile: (title: string, defaultPath: string, extension: string, kind: string) =>
+    saveDialog({ title, defaultPath, filters: [{ name: kind, extensions: [extension] }] }),
+  /** Asks for a file to open; null when cancelled. */
+  openFile: async (title: string, extension: string, kind: string) => {
+    const picked = await openDialog({ title, multiple: false, directory: false, filters: [{ name: kind, extensions: [extension] }] });
+    return typeof picked === 'string' ? picked : null;
+  },
+  copyText: (text: string) => writeText(text),
+};
+
+/** The filter that shows every item. */
+export function emptyFilter(): Filter {
+  return { phase: null, section: null, owner: null, status: null, due: null, text: null, mine: false };
+}
+
 
 /** Calls `handler` whenever another program changed the store. */
 export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
