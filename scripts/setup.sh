@@ -11,6 +11,7 @@ packages=(
   xvfb xauth            # a virtual display for headless runs and the end-to-end tests
   webkit2gtk-driver     # WebKitWebDriver, driven through tauri-driver
   imagemagick           # screenshots of headless runs (`import`)
+  xdg-utils             # xdg-open: evidence links open in the system browser
 )
 
 if command -v dpkg-query >/dev/null; then

@@ -33,6 +33,22 @@ impl TauriDriver {
             "no DISPLAY: run the end-to-end tests under Xvfb (`make test` does)"
         );
         let (port, native_port) = (free_port(), free_port());
+        // The "system browser" of the test: xdg-open hands links to $BROWSER,
+        // which writes them down so a test can see what was opened.
+        let browser = home.join("browser.sh");
+        std::fs::write(
+            &browser,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                opened_links_file(home).display()
+            ),
+        )
+        .expect("write the test browser");
+        std::fs::set_permissions(
+            &browser,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("make the test browser executable");
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("GOLIVE_STORE", store)
@@ -41,6 +57,8 @@ impl TauriDriver {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("BROWSER", &browser)
+            .env_remove("XDG_CURRENT_DESKTOP")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -75,6 +93,10 @@ impl Drop for TauriDriver {
     }
 }
 
+fn opened_links_file(home: &Path) -> PathBuf {
+    home.join("opened-links.txt")
+}
+
 /// Whether this build embeds `ui/dist` (else the app would wait for a dev server).
 fn ui_embedded() -> bool {
     cfg!(feature = "custom-protocol")
@@ -83,6 +105,7 @@ fn ui_embedded() -> bool {
 /// One run of the app on one store.
 pub struct App {
     pub client: Client,
+    home: PathBuf,
     _driver: TauriDriver,
 }
 
@@ -125,8 +148,42 @@ impl App {
         };
         App {
             client,
+            home: home.to_path_buf(),
             _driver: driver,
         }
+    }
+
+    /// The links the app handed to the system browser, oldest first.
+    pub async fn wait_for_opened_link(&self, url: &str) {
+        let deadline = Instant::now() + STEP;
+        loop {
+            let opened = std::fs::read_to_string(opened_links_file(&self.home)).unwrap_or_default();
+            if opened.lines().any(|line| line == url) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the app did not open {url} in the browser; it opened: {opened:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Chooses the option with this visible text in a select.
+    pub async fn select_label(&self, css: &str, label: &str) {
+        self.find(css)
+            .await
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("choose {label:?} in {css}: {e}"));
+    }
+
+    pub async fn select_value(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e}"));
     }
 
     pub async fn quit(self) {
@@ -135,12 +192,31 @@ impl App {
 
     /// Waits for the element; fails with the selector if it never shows.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(STEP)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css} did not appear within {STEP:?}: {e}"))
+        {
+            Ok(element) => element,
+            Err(e) => {
+                // What the window showed instead is the first thing to look at.
+                let shot = self.client.screenshot().await.ok();
+                let name: String = css
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                let path = crate::artifacts().join(format!("FAILED-{name}.png"));
+                if let Some(png) = shot {
+                    let _ = std::fs::write(&path, png);
+                }
+                panic!(
+                    "{css} did not appear within {STEP:?}: {e} (the window: {})",
+                    path.display()
+                )
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) {

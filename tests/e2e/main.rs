@@ -4,7 +4,9 @@
 //! go to `target/e2e-artifacts/`.
 
 mod driver;
+mod go_no_go;
 mod launches;
+mod plan_and_people;
 mod readiness;
 mod store_errors;
 

@@ -9,7 +9,7 @@ use crate::cli;
 use crate::driver::App;
 
 /// The date `days` from today in `time_zone` (the launch's "today", not the machine's).
-fn day0_in(days: i64, time_zone: &str) -> String {
+pub fn day0_in(days: i64, time_zone: &str) -> String {
     let today = jiff::Timestamp::now()
         .in_tz(time_zone)
         .expect("a known time zone")
