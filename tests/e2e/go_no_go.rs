@@ -101,11 +101,17 @@ async fn sign_offs_move_the_decision_and_a_reopened_gate_item_flags_them() {
 
     app.click("[data-testid=go-tech]").await;
     app.click("[data-testid=signoff-confirm]").await;
-    app.wait_for_text("[data-testid=decision-state]", "GO")
-        .await;
+    // "GO" is inside "NO-GO": wait on the state itself, then read the words.
+    app.wait_for_attr(
+        "[data-testid=decision-state]",
+        "data-state",
+        "go",
+        crate::STEP,
+    )
+    .await;
     let state = app.text("[data-testid=decision-state]").await;
     assert!(
-        !state.contains("PENDING") && !state.contains("NO-GO"),
+        state.contains("GO") && !state.contains("PENDING") && !state.contains("NO-GO"),
         "{state}"
     );
     app.screenshot("32-decision-go").await;
@@ -125,8 +131,13 @@ async fn sign_offs_move_the_decision_and_a_reopened_gate_item_flags_them() {
     )
     .await;
     app.click("[data-testid=nav-decision]").await;
-    app.wait_for_text("[data-testid=decision-state]", "PENDING")
-        .await;
+    app.wait_for_attr(
+        "[data-testid=decision-state]",
+        "data-state",
+        "pending",
+        crate::STEP,
+    )
+    .await;
     for role in ["pm", "tech", "support", "security"] {
         app.wait_for_attr(
             &format!("[data-testid=signoff-{role}]"),

@@ -89,6 +89,8 @@ pub struct GateItem {
     pub status: Status,
     /// Done, or checked by a rule that holds now.
     pub satisfied: bool,
+    /// For an auto-checked item: what its rule sees now.
+    pub rule_summary: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,6 +145,10 @@ pub fn decision_of(conn: &Connection, checklist: &readiness::Checklist) -> Resul
             title: i.title.clone(),
             status: i.status,
             satisfied: i.status == Status::Done || i.rule.as_ref().is_some_and(|r| r.now.holds),
+            rule_summary: i
+                .rule
+                .as_ref()
+                .map(|r| format!("{} ({})", r.description, r.now.summary)),
         })
         .collect();
     Ok(decide(signoffs, gate_items))
@@ -174,12 +180,13 @@ fn decide(signoffs: Vec<Signoff>, gate_items: Vec<GateItem>) -> Decision {
             .push("the plan has no sign-off role; mark at least one role `signoff = true`".into());
     }
     for item in gate_items.iter().filter(|i| !i.satisfied) {
-        let state = match item.status {
-            Status::Blocked => "blocked",
-            Status::Na => "marked not applicable",
-            _ => "not done",
+        let state = match (item.status, &item.rule_summary) {
+            (Status::Blocked, _) => "is blocked".to_string(),
+            (Status::Na, _) => "is marked not applicable".to_string(),
+            (_, Some(rule)) => format!("waits for: {rule}"),
+            _ => "is not done".to_string(),
         };
-        missing.push(format!("{} {} is {state}", item.key, item.title));
+        missing.push(format!("{} {} {state}", item.key, item.title));
     }
     let state = if no_go {
         DecisionState::NoGo

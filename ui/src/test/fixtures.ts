@@ -133,7 +133,7 @@ export function decision(overrides: Partial<Decision> = {}): Decision {
       { role_key: 'pm', role_name: 'Project manager', verdict: 'go', comment: 'ready', signed_by: 'ana', signed_at: '2026-12-06T10:00:00.000Z', stale_reason: null },
       { role_key: 'tech', role_name: 'Technical lead', verdict: null, comment: null, signed_by: null, signed_at: null, stale_reason: null },
     ],
-    gate_items: [{ key: 'DAY-01', title: 'Pre-deployment health checks passed', status: 'open', satisfied: false }],
+    gate_items: [{ key: 'DAY-01', title: 'Pre-deployment health checks passed', status: 'open', satisfied: false, rule_summary: null }],
     missing: ['Technical lead has not signed off', 'DAY-01 Pre-deployment health checks passed is not done'],
     ...overrides,
   };

@@ -151,13 +151,22 @@ fn transition(
             item.key
         ])?;
         let flagged = if item.gate && item.status == Status::Done {
+            let when = launch
+                .go_live()
+                .map(|g| {
+                    change
+                        .at
+                        .to_zoned(g.time_zone)
+                        .strftime("%Y-%m-%d %H:%M %Z")
+                        .to_string()
+                })
+                .unwrap_or_else(|_| format_timestamp(change.at));
             let reason = format!(
-                "{} {} was {} by {} at {}",
+                "{} {} was {} by {} at {when}",
                 item.key,
                 item.title,
                 if to == Status::Blocked { "blocked" } else { "reopened" },
                 change.actor.display(),
-                format_timestamp(change.at)
             );
             signoff::flag_for_reconfirmation(tx, &launch.id, &reason)?
         } else {

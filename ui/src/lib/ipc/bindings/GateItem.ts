@@ -8,4 +8,8 @@ export type GateItem = { key: string, title: string, status: Status,
 /**
  * Done, or checked by a rule that holds now.
  */
-satisfied: boolean, };
+satisfied: boolean, 
+/**
+ * For an auto-checked item: what its rule sees now.
+ */
+rule_summary: string | null, };
