@@ -1,13 +1,17 @@
-//! The "large store" of QUALITY.md. This share: 1 launch with 1,000
-//! checklist items and 100,000 audit events; later capabilities add their
-//! data (contacts, monitors with probe history, runs with log lines) here.
+//! The "large store" of QUALITY.md. So far: 1 launch with 1,000 checklist
+//! items (some assigned, with links, comments and auto-check rules), 200
+//! contacts, sign-offs and 100,000 audit events; later capabilities add
+//! their data (monitors with probe history, runs with log lines) here.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use golive_core::contacts::{self, ContactInput};
 use golive_core::launch::{self, NewLaunch};
 use golive_core::plan::{self, Template};
+use golive_core::readiness::{self, ItemEdit};
+use golive_core::signoff::{self, Verdict};
 use golive_core::store::OpenMode;
 use golive_core::{Actor, Change, Store};
 use jiff::{Timestamp, ToSpan};
@@ -40,8 +44,14 @@ fn template(items: usize) -> anyhow::Result<Template> {
                 let span = (last - first + 1) as usize;
                 let due = first + ((section * 25 + i) % span) as i32;
                 let owner = if i % 2 == 0 { "pm" } else { "tech" };
+                // The last item of each section checks the section, as the standard plan's gates do.
+                let rule = if i == 24 {
+                    format!("rule = \"section_done:{key}-s{section}\"\n")
+                } else {
+                    String::new()
+                };
                 text.push_str(&format!(
-                    "[[phases.sections.items]]\nkey = \"I-{written:04}\"\ntitle = \"Benchmark item {written}\"\nowner = \"{owner}\"\ndue_day = {due}\ngate = {}\n",
+                    "[[phases.sections.items]]\nkey = \"I-{written:04}\"\ntitle = \"Benchmark item {written}\"\nowner = \"{owner}\"\ndue_day = {due}\ngate = {}\n{rule}",
                     written.is_multiple_of(10)
                 ));
                 written += 1;
@@ -83,8 +93,60 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
         .flat_map(|s| &s.items)
         .map(|i| i.key.get_ref().clone())
         .collect();
-    // Every event is a real tick or untick, appended through the core's audit chain.
+    // People, owners, evidence and sign-offs, through the core like a team would.
+    let people = 200;
     let mut written = 1;
+    for n in 0..people {
+        let change = Change::new(actor.clone(), t0);
+        contacts::add(
+            &mut store,
+            &change,
+            &launch.id,
+            &ContactInput {
+                name: format!("Person {n:03}"),
+                roles: vec![if n % 2 == 0 { "pm" } else { "tech" }.into()],
+                email: format!("person{n}@example.com"),
+                phone: format!("+49 30 {n:04}"),
+                time_zone: "Europe/Berlin".into(),
+                os_user: None,
+            },
+        )?;
+        written += 1;
+    }
+    for (i, key) in keys.iter().enumerate().step_by(4) {
+        let change = Change::new(actor.clone(), t0);
+        let edit = ItemEdit {
+            owner: Some(format!("Person {:03}", i % people)),
+            ..ItemEdit::default()
+        };
+        readiness::edit_item(&mut store, &change, &launch.id, key, &edit)?;
+        readiness::add_link(
+            &mut store,
+            &change,
+            &launch.id,
+            key,
+            &format!("https://wiki.example.com/evidence/{i}"),
+            Some("evidence"),
+        )?;
+        readiness::comment(
+            &mut store,
+            &change,
+            &launch.id,
+            key,
+            "checked with the vendor",
+        )?;
+        written += 3;
+    }
+    signoff::sign(
+        &mut store,
+        &Change::new(actor.clone(), t0),
+        &launch.id,
+        "pm",
+        Verdict::Go,
+        None,
+    )?;
+    written += 1;
+    // Every other event is a real tick or reopen, appended through the core's audit chain.
     let batch = 10_000;
     while written < events {
         let n = batch.min(events - written);
@@ -114,7 +176,7 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(format!(
-        "large store {}: 1 launch, {} items, {} audit events, written in {:.1} s",
+        "large store {}: 1 launch, {} items, {people} contacts, {} audit events, written in {:.1} s",
         out.display(),
         keys.len(),
         written,

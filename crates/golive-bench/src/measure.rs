@@ -6,8 +6,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use golive_core::readiness::{Filter, Me};
 use golive_core::store::{self, OpenMode};
-use golive_core::{Actor, Change, Store, audit, launch, readiness};
+use golive_core::{Actor, Change, Store, audit, contacts, launch, readiness};
 
 pub fn run(dir: &Path, ticks: usize) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -16,6 +17,8 @@ pub fn run(dir: &Path, ticks: usize) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(format!("{}{suffix}", large.display()));
     }
     println!("{}", crate::generate::large_store(&large, 1000, 100_000)?);
+    println!();
+    readiness_queries(&large, 200)?;
     println!();
     tick_vs_bare_insert(dir, &large, ticks)?;
     println!();
@@ -30,6 +33,85 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// p50 and p95 of `runs` calls of `query`.
+fn time_query(
+    runs: usize,
+    mut query: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<(Duration, Duration)> {
+    query()?; // warm the statement cache, as the open app has
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        query()?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok((percentile(&times, 0.5), percentile(&times, 0.95)))
+}
+
+/// What the Readiness view and the dashboard load on every refresh, on the
+/// large store's 1,000-item launch, beside a bare SELECT of the same rows.
+fn readiness_queries(large: &Path, runs: usize) -> anyhow::Result<()> {
+    let store = Store::open(large, OpenMode::MustExist)?;
+    let conn = store.conn();
+    let launch = launch::select(conn, None)?;
+    let now = jiff::Timestamp::now();
+    let actor = Actor::anonymous("bench");
+    let me = Me::of(conn, &launch.id, &actor)?;
+    let everything = Filter::default();
+    let search = Filter {
+        text: Some("item 9".into()),
+        status: Some(readiness::Status::Open),
+        ..Filter::default()
+    };
+    let view = time_query(runs, || {
+        readiness::filtered(conn, &launch.id, now, &everything, &me)?;
+        launch::roles(conn, &launch.id)?;
+        contacts::list(conn, &launch.id)?;
+        Me::of(conn, &launch.id, &actor)?;
+        Ok(())
+    })?;
+    let filtered = time_query(runs, || {
+        readiness::filtered(conn, &launch.id, now, &search, &me)?;
+        Ok(())
+    })?;
+    let dashboard = time_query(runs, || {
+        readiness::summary(conn, &launch.id, now)?;
+        Ok(())
+    })?;
+    let bare = time_query(runs, || {
+        let mut stmt =
+            conn.prepare_cached("SELECT * FROM items WHERE launch_id = ?1 ORDER BY position")?;
+        let rows = stmt
+            .query_map([&launch.id], |row| row.get::<_, String>(0))?
+            .count();
+        anyhow::ensure!(rows == 1000, "the large launch has 1,000 items, not {rows}");
+        Ok(())
+    })?;
+    println!(
+        "readiness and dashboard queries (1,000 items, 200 contacts, rules, links, comments; {runs} runs each)"
+    );
+    for (name, (p50, p95)) in [
+        ("readiness view (checklist, roles, contacts, me)", view),
+        ("readiness, filtered (text + status)", filtered),
+        ("dashboard (summary + go/no-go decision)", dashboard),
+    ] {
+        println!(
+            "  {name:<48} p50 {:>7.2} ms   p95 {:>7.2} ms   goal: p95 <= 50 ms   ({:.1} x the bare SELECT p95)",
+            ms(p50),
+            ms(p95),
+            ms(p95) / ms(bare.1)
+        );
+    }
+    println!(
+        "  {:<48} p50 {:>7.2} ms   p95 {:>7.2} ms   (baseline: the same 1,000 rows, no joins)",
+        "bare SELECT of the items",
+        ms(bare.0),
+        ms(bare.1)
+    );
+    Ok(())
 }
 
 /// Ticking an item through the core (write + audit append, durable commit)

@@ -145,7 +145,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let launch = cx.launch()?;
             let checklist = filtered(&cx, &launch, filter)?;
             if markdown {
-                let decision = signoff::decision(cx.store.conn(), &launch.id, cx.now)?;
+                let decision = signoff::decision(cx.store.conn(), &launch.id)?;
                 print!(
                     "{}",
                     readiness::markdown(&checklist, Some(&decision), &format_timestamp(cx.now))
@@ -218,7 +218,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Decision => {
             let launch = cx.launch()?;
-            let decision = signoff::decision(cx.store.conn(), &launch.id, cx.now)?;
+            let decision = signoff::decision(cx.store.conn(), &launch.id)?;
             emit(cx.json, &decision, |d| render::decision(d, &launch));
             return Ok(if decision.state == DecisionState::Go {
                 0

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::actor::Change;
 use crate::calendar;
 use crate::launch::{self, Role};
+use crate::signoff;
 use crate::store::{Store, WriteTx, new_id};
 use crate::{Error, Result, format_timestamp};
 
@@ -250,6 +251,7 @@ pub fn add(
             &format!("contact:{id}"),
             contact_details(&input),
         )?;
+        signoff::record_decision_change(tx, launch_id)?;
         Ok(id)
     })?;
     get(store.conn(), launch_id, &id)
@@ -284,7 +286,8 @@ pub fn edit(
             "contact.edit",
             &format!("contact:{}", before.id),
             serde_json::json!({ "before": before, "after": contact_details(&input) }),
-        )
+        )?;
+        signoff::record_decision_change(tx, launch_id)
     })?;
     get(store.conn(), launch_id, &before.id)
 }
@@ -308,7 +311,8 @@ pub fn remove(store: &mut Store, change: &Change, launch_id: &str, selector: &st
             "contact.remove",
             &format!("contact:{}", contact.id),
             serde_json::json!({ "contact": contact, "unassigned_items": unassigned }),
-        )
+        )?;
+        signoff::record_decision_change(tx, launch_id)
     })
 }
 

@@ -5,7 +5,6 @@
 //! re-confirmation) and every gate item done; one no-go makes it NO-GO;
 //! anything else is PENDING, with the list of what is missing.
 
-use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +70,22 @@ pub enum DecisionState {
 }
 
 impl DecisionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionState::Go => "go",
+            DecisionState::NoGo => "no_go",
+            DecisionState::Pending => "pending",
+        }
+    }
+
+    fn parse(text: &str) -> DecisionState {
+        match text {
+            "go" => DecisionState::Go,
+            "no_go" => DecisionState::NoGo,
+            _ => DecisionState::Pending,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             DecisionState::Go => "GO",
@@ -128,30 +143,76 @@ pub fn current(conn: &Connection, launch_id: &str) -> Result<Vec<Signoff>> {
     Ok(signoffs)
 }
 
-/// The go/no-go decision of a launch as of `now`.
-pub fn decision(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Decision> {
-    let checklist = readiness::checklist(conn, launch_id, now)?;
-    decision_of(conn, &checklist)
+/// The go/no-go decision of a launch.
+pub fn decision(conn: &Connection, launch_id: &str) -> Result<Decision> {
+    Ok(decide(
+        current(conn, launch_id)?,
+        gate_items(conn, launch_id)?,
+    ))
 }
 
-/// The decision for an already loaded, unfiltered checklist.
-pub fn decision_of(conn: &Connection, checklist: &readiness::Checklist) -> Result<Decision> {
-    let signoffs = current(conn, &checklist.launch.id)?;
-    let gate_items: Vec<GateItem> = checklist
-        .items()
-        .filter(|i| i.gate)
-        .map(|i| GateItem {
-            key: i.key.clone(),
-            title: i.title.clone(),
-            status: i.status,
-            satisfied: i.status == Status::Done || i.rule.as_ref().is_some_and(|r| r.now.holds),
-            rule_summary: i
-                .rule
-                .as_ref()
-                .map(|r| format!("{} ({})", r.description, r.now.summary)),
-        })
-        .collect();
-    Ok(decide(signoffs, gate_items))
+/// Only the state, cheaply: the sign-offs decide it unless every one says
+/// go, and only then are the gate items (and their rules) looked at.
+pub fn state(conn: &Connection, launch_id: &str) -> Result<DecisionState> {
+    let signoffs = current(conn, launch_id)?;
+    if signoffs.iter().any(|s| s.verdict == Some(Verdict::NoGo)) {
+        return Ok(DecisionState::NoGo);
+    }
+    if signoffs.is_empty()
+        || signoffs
+            .iter()
+            .any(|s| s.verdict.is_none() || s.stale_reason.is_some())
+    {
+        return Ok(DecisionState::Pending);
+    }
+    Ok(decide(signoffs, gate_items(conn, launch_id)?).state)
+}
+
+/// The gate items, each satisfied when done or when its rule holds now.
+fn gate_items(conn: &Connection, launch_id: &str) -> Result<Vec<GateItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.key, i.title, i.status, i.rule FROM items i
+         JOIN sections s ON s.id = i.section_id JOIN phases p ON p.id = s.phase_id
+         WHERE i.launch_id = ?1 AND i.gate = 1
+         ORDER BY p.position, s.position, i.position",
+    )?;
+    let rows = stmt
+        .query_map([launch_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                Status::parse(&row.get::<_, String>(2)?),
+                row.get::<_, Option<String>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The plan's sections, read once and only if a gate item has a rule.
+    let mut shape = None;
+    let empty = crate::rules::PlanShape::default();
+    let mut items = Vec::with_capacity(rows.len());
+    for (key, title, status, rule) in rows {
+        let evaluation = match &rule {
+            None => None,
+            Some(text) => {
+                if shape.is_none() {
+                    shape = Some(readiness::plan_shape(conn, launch_id)?);
+                }
+                let plan = shape.as_ref().unwrap_or(&empty);
+                Some(readiness::evaluate_rule(
+                    conn, launch_id, &key, None, plan, text,
+                )?)
+            }
+        };
+        items.push(GateItem {
+            satisfied: status == Status::Done || evaluation.as_ref().is_some_and(|(_, e)| e.holds),
+            rule_summary: evaluation
+                .map(|(description, e)| format!("{description} ({})", e.summary)),
+            key,
+            title,
+            status,
+        });
+    }
+    Ok(items)
 }
 
 fn decide(signoffs: Vec<Signoff>, gate_items: Vec<GateItem>) -> Decision {
@@ -245,8 +306,9 @@ pub fn sign(
         )));
     }
     store.write(change, |tx| {
-        let before = decision(tx, launch_id, change.at)?;
-        let previous = before.signoffs.iter().find(|s| s.role_key == role.key);
+        let previous = current(tx, launch_id)?
+            .into_iter()
+            .find(|s| s.role_key == role.key && s.verdict.is_some());
         tx.execute(
             "INSERT INTO signoffs (launch_id, role_key, verdict, comment, signed_by, signed_at, stale_reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)
@@ -270,34 +332,42 @@ pub fn sign(
                 "role": role.key,
                 "verdict": verdict.as_str(),
                 "comment": comment,
-                "replaces": previous.filter(|p| p.verdict.is_some()),
+                "replaces": previous,
             }),
         )?;
-        record_decision_change(tx, launch_id, before.state)
+        record_decision_change(tx, launch_id)?;
+        decision(tx, launch_id)
     })
 }
 
 /// Appends a `decision.change` event when a change moved the decision away
-/// from `before`: the decision is part of the record. Returns the decision.
-pub(crate) fn record_decision_change(
-    tx: &WriteTx<'_>,
-    launch_id: &str,
-    before: DecisionState,
-) -> Result<Decision> {
-    let after = decision(tx, launch_id, tx.change().at)?;
-    if after.state != before {
-        tx.audit(
-            Some(launch_id),
-            "decision.change",
-            "decision",
-            serde_json::json!({
-                "from": before.label(),
-                "to": after.state.label(),
-                "missing": after.missing,
-            }),
-        )?;
+/// from the one last recorded: the decision is part of the record. Every
+/// change that can move it calls this, in its own transaction.
+pub(crate) fn record_decision_change(tx: &WriteTx<'_>, launch_id: &str) -> Result<()> {
+    let now = state(tx, launch_id)?;
+    let recorded: String = tx.query_row(
+        "SELECT decision FROM launches WHERE id = ?1",
+        [launch_id],
+        |row| row.get(0),
+    )?;
+    if recorded == now.as_str() {
+        return Ok(());
     }
-    Ok(after)
+    tx.execute(
+        "UPDATE launches SET decision = ?1 WHERE id = ?2",
+        params![now.as_str(), launch_id],
+    )?;
+    let missing = decision(tx, launch_id)?.missing;
+    tx.audit(
+        Some(launch_id),
+        "decision.change",
+        "decision",
+        serde_json::json!({
+            "from": DecisionState::parse(&recorded).label(),
+            "to": now.label(),
+            "missing": missing,
+        }),
+    )
 }
 
 /// Marks every standing go as needing re-confirmation, because a gate item

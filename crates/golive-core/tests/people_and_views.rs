@@ -339,7 +339,7 @@ fn an_exported_template_creates_the_same_plan_and_markdown_reads_well() {
         Template::standard().data()
     );
 
-    let decision = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let decision = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     let md = readiness::markdown(&original, Some(&decision), "2026-12-01 13:00");
     assert!(md.starts_with("# Readiness: Arxos platform\n"), "{md}");
     assert!(md.contains("## Go / no-go: PENDING"));
@@ -406,7 +406,7 @@ fn a_rehearsal_has_the_plan_and_people_but_its_own_ticks_and_says_so() {
     let people = contacts::list(fixture.store.conn(), &rehearsal.id).unwrap();
     assert_eq!(people.len(), 1);
     assert_ne!(people[0].id, anna.id);
-    let decision = signoff::decision(fixture.store.conn(), &rehearsal.id, at(NOW)).unwrap();
+    let decision = signoff::decision(fixture.store.conn(), &rehearsal.id).unwrap();
     assert!(
         decision.signoffs.iter().all(|s| s.verdict.is_none()),
         "its own sign-offs"

@@ -68,7 +68,7 @@ fn sign(
 fn decision_is_go_only_with_every_go_and_every_gate_item() {
     let mut fixture = Fixture::new();
     let launch = fixture.launch();
-    let first = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let first = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert_eq!(first.state, DecisionState::Pending);
     assert_eq!(
         first
@@ -159,7 +159,7 @@ fn a_no_go_without_a_reason_is_refused_and_nothing_is_written() {
         "{error}"
     );
     assert_eq!(audit::verify(fixture.store.conn()).unwrap().events, before);
-    let d = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let d = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert!(d.signoffs.iter().all(|s| s.verdict.is_none()));
 }
 
@@ -180,7 +180,7 @@ fn reopening_a_gate_item_flags_the_standing_go_sign_offs() {
         "rescheduled",
     )
     .unwrap();
-    let d = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let d = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert!(d.signoffs.iter().all(|s| s.stale_reason.is_none()));
 
     readiness::reopen(
@@ -191,7 +191,7 @@ fn reopening_a_gate_item_flags_the_standing_go_sign_offs() {
         "benchmarks were on staging",
     )
     .unwrap();
-    let d = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let d = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert_eq!(d.state, DecisionState::Pending);
     for s in &d.signoffs {
         let reason = s.stale_reason.as_deref().unwrap_or_default();
@@ -228,7 +228,7 @@ fn reopening_a_gate_item_flags_the_standing_go_sign_offs() {
     for role in ["tech", "support", "security"] {
         sign(&mut fixture, &launch.id, role, Verdict::Go, None).unwrap();
     }
-    let d = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let d = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert_eq!(d.state, DecisionState::Go, "{:?}", d.missing);
 
     // Blocking a done gate item flags them as well.
@@ -240,7 +240,7 @@ fn reopening_a_gate_item_flags_the_standing_go_sign_offs() {
         "new regression",
     )
     .unwrap();
-    let d = signoff::decision(fixture.store.conn(), &launch.id, at(NOW)).unwrap();
+    let d = signoff::decision(fixture.store.conn(), &launch.id).unwrap();
     assert!(d.signoffs.iter().all(|s| {
         s.stale_reason
             .as_deref()

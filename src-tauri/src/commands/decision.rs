@@ -13,9 +13,7 @@ pub async fn launch_decision(
     launch_id: String,
 ) -> Result<Decision, CommandError> {
     state
-        .with_store(move |store, _| {
-            signoff::decision(store.conn(), &launch_id, jiff::Timestamp::now())
-        })
+        .with_store(move |store, _| signoff::decision(store.conn(), &launch_id))
         .await
 }
 

@@ -56,7 +56,7 @@ pub async fn checklist_markdown(
                 &launch_id,
                 &golive_core::actor::load(store, user)?,
             )?;
-            let decision = signoff::decision(store.conn(), &launch_id, now)?;
+            let decision = signoff::decision(store.conn(), &launch_id)?;
             let checklist = readiness::filtered(
                 store.conn(),
                 &launch_id,

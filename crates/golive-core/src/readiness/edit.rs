@@ -366,33 +366,6 @@ fn place(
     Ok(())
 }
 
-/// The decision before a change that may move it (gate items), so the
-/// change can record a new decision.
-fn decision_before(
-    tx: &WriteTx<'_>,
-    launch_id: &str,
-    gate: bool,
-) -> Result<Option<signoff::DecisionState>> {
-    if gate {
-        Ok(Some(
-            signoff::decision(tx, launch_id, tx.change().at)?.state,
-        ))
-    } else {
-        Ok(None)
-    }
-}
-
-fn record_decision(
-    tx: &WriteTx<'_>,
-    launch_id: &str,
-    before: Option<signoff::DecisionState>,
-) -> Result<()> {
-    if let Some(before) = before {
-        signoff::record_decision_change(tx, launch_id, before)?;
-    }
-    Ok(())
-}
-
 /// Adds an item; returns its key.
 pub fn add_item(
     store: &mut Store,
@@ -427,7 +400,6 @@ pub fn add_item(
             }
         };
         let rule = check_rule(tx, &launch.id, new.rule.as_deref())?;
-        let before = decision_before(tx, &launch.id, new.gate)?;
         let id = new_id();
         tx.execute(
             "INSERT INTO items (id, launch_id, section_id, key, title, description, owner_role,
@@ -446,7 +418,7 @@ pub fn add_item(
                 "gate": new.gate, "rule": rule,
             }),
         )?;
-        record_decision(tx, &launch.id, before)?;
+        signoff::record_decision_change(tx, &launch.id)?;
         Ok(key)
     })
 }
@@ -502,7 +474,6 @@ pub fn edit_item(
                 row.key
             )));
         }
-        let before = decision_before(tx, &launch.id, before_row.gate || row.gate)?;
         tx.execute(
             "UPDATE items SET title = ?1, description = ?2, owner_role = ?3, owner_contact_id = ?4,
                               due_day = ?5, gate = ?6, rule = ?7,
@@ -516,7 +487,7 @@ pub fn edit_item(
             &format!("item:{}", row.key),
             serde_json::json!({ "key": row.key, "changes": changed }),
         )?;
-        record_decision(tx, &launch.id, before)
+        signoff::record_decision_change(tx, &launch.id)
     })
 }
 
@@ -593,7 +564,7 @@ pub fn move_item(
                 "due_day": { "from": row.due_day, "to": due },
             }),
         )?;
-        Ok(())
+        signoff::record_decision_change(tx, &launch.id)
     })
 }
 
@@ -622,7 +593,6 @@ pub fn remove_item(
     }
     store.write(change, |tx| {
         let row = item_row(tx, &launch, key)?;
-        let before = decision_before(tx, &launch.id, row.gate)?;
         tx.execute("DELETE FROM items WHERE id = ?1", [&row.id])?;
         tx.audit(
             Some(&launch.id),
@@ -634,7 +604,7 @@ pub fn remove_item(
                 "comments": snapshot.comments,
             }),
         )?;
-        record_decision(tx, &launch.id, before)
+        signoff::record_decision_change(tx, &launch.id)
     })
 }
 

@@ -45,7 +45,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn parse(text: &str) -> Status {
+    pub(crate) fn parse(text: &str) -> Status {
         match text {
             "done" => Status::Done,
             "blocked" => Status::Blocked,
@@ -427,7 +427,15 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
             .collect();
         for (p, s, i, rule, evidence) in pending_rules {
             let item_key = phases[p].sections[s].items[i].key.clone();
-            let state = rule_state(conn, launch_id, &item_key, &facts, &shape, rule, evidence)?;
+            let state = rule_state(
+                conn,
+                launch_id,
+                &item_key,
+                Some(&facts),
+                &shape,
+                rule,
+                evidence,
+            )?;
             phases[p].sections[s].items[i].rule = Some(state);
         }
     }
@@ -507,24 +515,36 @@ fn rule_state(
     conn: &Connection,
     launch_id: &str,
     item_key: &str,
-    facts: &[ItemFact],
+    facts: Option<&[ItemFact]>,
     shape: &PlanShape,
     text: String,
     evidence: Option<String>,
 ) -> Result<RuleState> {
     let at_tick = evidence.and_then(|json| serde_json::from_str::<Evaluation>(&json).ok());
-    let (description, now) = match Rule::parse(&text, shape) {
+    let (description, now) = evaluate_rule(conn, launch_id, item_key, facts, shape, &text)?;
+    Ok(RuleState {
+        rule: text,
+        description,
+        now,
+        at_tick,
+    })
+}
+
+/// What an item's rule says now, and the rule in words. A rule that no
+/// longer fits the plan (its section was removed) never holds, and says why.
+pub(crate) fn evaluate_rule(
+    conn: &Connection,
+    launch_id: &str,
+    item_key: &str,
+    facts: Option<&[ItemFact]>,
+    shape: &PlanShape,
+    text: &str,
+) -> Result<(String, Evaluation)> {
+    Ok(match Rule::parse(text, shape) {
         Ok(rule) => (
             rule.describe(shape),
-            rule.evaluate(&Facts {
-                conn,
-                launch_id,
-                item_key,
-                items: facts,
-            })?,
+            rule.evaluate(&Facts::new(conn, launch_id, item_key, facts))?,
         ),
-        // A rule that no longer fits the plan (its section was removed)
-        // never holds, and says why.
         Err(why) => (
             format!("rule {text:?}"),
             Evaluation {
@@ -533,12 +553,6 @@ fn rule_state(
                 evidence: Vec::new(),
             },
         ),
-    };
-    Ok(RuleState {
-        rule: text,
-        description,
-        now,
-        at_tick,
     })
 }
 
@@ -623,7 +637,7 @@ fn item_from(
 /// The dashboard summary of `launch_id` as of `now`.
 pub fn summary(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Summary> {
     let checklist = checklist(conn, launch_id, now)?;
-    let decision = signoff::decision_of(conn, &checklist)?;
+    let decision = signoff::decision(conn, launch_id)?;
     Ok(summary_of(checklist, decision, now))
 }
 

@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Status, clean_text, item, required_text, unknown_item};
+use super::{Status, clean_text, evaluate_rule, plan_shape, required_text, unknown_item};
 use crate::actor::Change;
 use crate::launch::{self, Launch};
 use crate::rules::Evaluation;
@@ -16,7 +16,7 @@ struct Current {
     key: String,
     title: String,
     gate: bool,
-    has_rule: bool,
+    rule: Option<String>,
     status: Status,
     status_note: Option<String>,
     status_by: Option<String>,
@@ -25,7 +25,7 @@ struct Current {
 
 fn current(tx: &WriteTx<'_>, launch: &Launch, key: &str) -> Result<Current> {
     tx.prepare_cached(
-        "SELECT key, title, gate, rule IS NOT NULL, status, status_note, status_by, status_at
+        "SELECT key, title, gate, rule, status, status_note, status_by, status_at
          FROM items WHERE launch_id = ?1 AND key = ?2 COLLATE NOCASE",
     )?
     .query_row(params![launch.id, key.trim()], |row| {
@@ -33,7 +33,7 @@ fn current(tx: &WriteTx<'_>, launch: &Launch, key: &str) -> Result<Current> {
             key: row.get(0)?,
             title: row.get(1)?,
             gate: row.get(2)?,
-            has_rule: row.get(3)?,
+            rule: row.get(3)?,
             status: super::Status::parse(&row.get::<_, String>(4)?),
             status_note: row.get(5)?,
             status_by: row.get(6)?,
@@ -121,15 +121,9 @@ fn transition(
                 item.key, item.key
             )));
         }
-        let evidence = if to == Status::Done && item.has_rule {
-            Some(rule_evidence(tx, &launch, &item)?)
-        } else {
-            None
-        };
-        let decision_before = if item.gate {
-            Some(signoff::decision(tx, &launch.id, change.at)?.state)
-        } else {
-            None
+        let evidence = match (&item.rule, to) {
+            (Some(rule), Status::Done) => Some(rule_evidence(tx, &launch, &item, rule)?),
+            _ => None,
         };
         let evidence_json = evidence
             .as_ref()
@@ -197,10 +191,8 @@ fn transition(
             details["signoffs_need_reconfirmation"] = serde_json::json!(flagged);
         }
         tx.audit(Some(&launch.id), action, &format!("item:{}", item.key), details)?;
-        if let Some(before) = decision_before {
-            signoff::record_decision_change(tx, &launch.id, before)?;
-        }
-        Ok(())
+        // Any item can move the decision: a gate item, or one a gate rule watches.
+        signoff::record_decision_change(tx, &launch.id)
     })
 }
 
@@ -229,21 +221,23 @@ fn refuse_same(item: &Current, to: Status) -> Result<()> {
 }
 
 /// What an auto-checked item's rule sees now; refused when it does not hold.
-fn rule_evidence(tx: &WriteTx<'_>, launch: &Launch, current: &Current) -> Result<Evaluation> {
-    let item = item(tx, &launch.id, &current.key, tx.change().at)?;
-    let Some(rule) = item.rule else {
-        return Err(Error::Internal(format!("{} lost its rule", current.key)));
-    };
-    if !rule.now.holds {
-        let mut missing: Vec<String> = rule.now.evidence.clone();
+fn rule_evidence(
+    tx: &WriteTx<'_>,
+    launch: &Launch,
+    current: &Current,
+    rule: &str,
+) -> Result<Evaluation> {
+    let shape = plan_shape(tx, &launch.id)?;
+    let (description, now) = evaluate_rule(tx, &launch.id, &current.key, None, &shape, rule)?;
+    if !now.holds {
+        let mut missing: Vec<String> = now.evidence.clone();
         missing.truncate(8);
         return Err(Error::Conflict(format!(
-            "{} is checked by golive: {}. That does not hold now ({}): {}. It can be ticked once it holds.",
+            "{} is checked by golive: {description}. That does not hold now ({}): {}. It can be ticked once it holds.",
             current.key,
-            rule.description,
-            rule.now.summary,
+            now.summary,
             missing.join("; ")
         )));
     }
-    Ok(rule.now)
+    Ok(now)
 }

@@ -42,13 +42,60 @@ pub struct PlanShape {
     pub sections: Vec<(String, String)>,
 }
 
-/// What a rule may look at: the store, and the launch's items as loaded.
+/// What a rule may look at: the store, and the launch's items when they are
+/// loaded already (the checklist has them); else rules query what they need.
 pub struct Facts<'a> {
     pub conn: &'a Connection,
     pub launch_id: &'a str,
     /// The item that carries the rule.
     pub item_key: &'a str,
-    pub items: &'a [ItemFact],
+    items: Option<&'a [ItemFact]>,
+}
+
+impl<'a> Facts<'a> {
+    /// `items` may already hold the launch's items (the checklist has them).
+    pub fn new(
+        conn: &'a Connection,
+        launch_id: &'a str,
+        item_key: &'a str,
+        items: Option<&'a [ItemFact]>,
+    ) -> Facts<'a> {
+        Facts {
+            conn,
+            launch_id,
+            item_key,
+            items,
+        }
+    }
+
+    /// The items of one section: from the loaded items when there are,
+    /// else with a query of that section alone.
+    pub fn items_of_section(&self, section: &str) -> Result<Vec<ItemFact>> {
+        if let Some(items) = self.items {
+            return Ok(items
+                .iter()
+                .filter(|i| i.section_key == section)
+                .cloned()
+                .collect());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.key, i.title, s.key, i.status FROM items i JOIN sections s ON s.id = i.section_id
+             WHERE s.launch_id = ?1 AND s.key = ?2 ORDER BY i.position",
+        )?;
+        let items = stmt
+            .query_map(rusqlite::params![self.launch_id, section], item_fact)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(items)
+    }
+}
+
+fn item_fact(row: &rusqlite::Row<'_>) -> rusqlite::Result<ItemFact> {
+    Ok(ItemFact {
+        key: row.get(0)?,
+        title: row.get(1)?,
+        section_key: row.get(2)?,
+        status: Status::parse(&row.get::<_, String>(3)?),
+    })
 }
 
 #[derive(Debug, Clone)]

@@ -45,9 +45,9 @@ impl RuleKind for SectionDone {
     fn evaluate(&self, argument: Option<&str>, facts: &Facts<'_>) -> Result<Evaluation> {
         let section = argument.unwrap_or_default();
         let items: Vec<_> = facts
-            .items
-            .iter()
-            .filter(|i| i.section_key == section && i.key != facts.item_key)
+            .items_of_section(section)?
+            .into_iter()
+            .filter(|i| i.key != facts.item_key)
             .collect();
         let settled = items.iter().filter(|i| !i.status.is_outstanding()).count();
         let evidence = items

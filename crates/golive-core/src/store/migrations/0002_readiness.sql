@@ -4,6 +4,10 @@
 
 -- A rehearsal is a launch created from another one to practise on staging.
 ALTER TABLE launches ADD COLUMN rehearsal_of TEXT REFERENCES launches(id);
+-- The go/no-go decision as last recorded in the audit trail; a change that
+-- moves it appends a `decision.change` event and updates this.
+ALTER TABLE launches ADD COLUMN decision TEXT NOT NULL DEFAULT 'pending'
+    CHECK (decision IN ('go', 'no_go', 'pending'));
 
 -- The people of a launch. `os_user` links a contact to the OS account of the
 -- person using the app, which is what "My items" filters by.
