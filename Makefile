@@ -37,8 +37,14 @@ test: setup
 	cargo build --workspace $(FEATURES)
 	scripts/with-display.sh cargo nextest run --workspace $(FEATURES) --no-fail-fast
 
-bench:
+# The webview figure ticks in the release app (the build users get) on a
+# fresh copy of the large store's 1,000-item launch.
+bench: ui
 	cargo run --release -p golive-bench -- run --dir target/bench
+	rm -f target/bench/webview.db target/bench/webview.db-wal target/bench/webview.db-shm
+	cargo run --release -p golive-bench -- generate --out target/bench/webview.db --events 2000
+	GOLIVE_BENCH_STORE=$(CURDIR)/target/bench/webview.db scripts/with-display.sh \
+	  cargo nextest run --release -p golive-desktop $(FEATURES) --test e2e --run-ignored only --no-capture bench_
 
 # Rewrites ui/src/lib/ipc/bindings from the Rust types (commit the result).
 bindings:

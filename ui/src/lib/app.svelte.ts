@@ -16,6 +16,7 @@ import {
   type Summary,
   type Timeline,
 } from './ipc';
+import { share } from './share';
 
 export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'people';
 
@@ -23,12 +24,14 @@ export class AppModel {
   info = $state<AppInfo | null>(null);
   launches = $state<Launch[]>([]);
   launchId = $state<string | null>(null);
-  summary = $state<Summary | null>(null);
-  checklist = $state<Checklist | null>(null);
-  timeline = $state<Timeline | null>(null);
-  roles = $state<Role[]>([]);
-  contacts = $state<Contact[]>([]);
-  me = $state<Me | null>(null);
+  // Raw state replaced whole on every reload, sharing unchanged parts (see
+  // share.ts): views re-render what changed, never deep-proxy 1,000 items.
+  summary = $state.raw<Summary | null>(null);
+  checklist = $state.raw<Checklist | null>(null);
+  timeline = $state.raw<Timeline | null>(null);
+  roles = $state.raw<Role[]>([]);
+  contacts = $state.raw<Contact[]>([]);
+  me = $state.raw<Me | null>(null);
   /** What the Readiness and Timeline views show. */
   filter = $state<Filter>(emptyFilter());
   view = $state<View>('dashboard');
@@ -81,9 +84,19 @@ export class AppModel {
           ipc.launchMe(id),
           this.view === 'timeline' ? ipc.launchTimeline(id, filter) : Promise.resolve(null),
         ]);
-        Object.assign(this, { summary, checklist, roles, contacts, me, timeline });
+        this.summary = share(this.summary, summary);
+        this.checklist = share(this.checklist, checklist);
+        this.roles = share(this.roles, roles);
+        this.contacts = share(this.contacts, contacts);
+        this.me = share(this.me, me);
+        this.timeline = share(this.timeline, timeline);
       } else {
-        Object.assign(this, { summary: null, checklist: null, timeline: null, roles: [], contacts: [], me: null });
+        this.summary = null;
+        this.checklist = null;
+        this.timeline = null;
+        this.roles = [];
+        this.contacts = [];
+        this.me = null;
       }
       this.problem = null;
     } catch (error) {
@@ -118,10 +131,23 @@ export class AppModel {
 
   /** Puts a changed item in place at once, then reloads the totals. */
   async itemChanged(item: Item): Promise<void> {
-    const sections = this.checklist?.phases.flatMap((p) => p.sections) ?? [];
-    for (const section of sections) {
-      const index = section.items.findIndex((i) => i.key === item.key);
-      if (index >= 0) section.items[index] = item;
+    const checklist = this.checklist;
+    if (checklist) {
+      this.checklist = {
+        ...checklist,
+        phases: checklist.phases.map((phase) =>
+          phase.sections.some((s) => s.items.some((i) => i.key === item.key))
+            ? {
+                ...phase,
+                sections: phase.sections.map((section) =>
+                  section.items.some((i) => i.key === item.key)
+                    ? { ...section, items: section.items.map((i) => (i.key === item.key ? item : i)) }
+                    : section,
+                ),
+              }
+            : phase,
+        ),
+      };
     }
     await this.refresh();
   }

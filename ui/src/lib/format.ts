@@ -20,19 +20,27 @@ export function countdown(goLiveAt: string, nowMs: number): string | null {
   return days > 0 ? `${days}d ${hours}h ${mm}m` : `${hours}h ${mm}m`;
 }
 
+// Building an Intl formatter costs far more than using one: one per zone.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A stored UTC timestamp as "Dec 2, 10:00" in `timeZone`. */
 export function localTime(stored: string, timeZone: string): string {
   const date = new Date(stored);
   if (Number.isNaN(date.getTime())) return stored;
   try {
-    return new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    }).format(date);
+    let format = timeFormats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      });
+      timeFormats.set(timeZone, format);
+    }
+    return format.format(date);
   } catch {
     return stored;
   }
@@ -53,9 +61,11 @@ export function goLiveLabel(local: string): string {
   return `${day}, ${(time ?? '').slice(0, 5)}`;
 }
 
+const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
 /** "Dec 2" for a YYYY-MM-DD date. */
 export function shortDate(date: string): string {
   const parsed = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime())) return date;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(parsed);
+  return dayMonth.format(parsed);
 }

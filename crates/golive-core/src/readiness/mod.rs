@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::GoLive;
@@ -307,11 +307,22 @@ struct RawItem {
 /// Loads the whole checklist of `launch_id`, with due and overdue states and
 /// rule verdicts as of `now`.
 pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Checklist> {
+    load(conn, launch_id, now, None)
+}
+
+/// The checklist, or with `only` the one item of that key (and its phase
+/// and section): what a change returns, without loading 1,000 items.
+fn load(
+    conn: &Connection,
+    launch_id: &str,
+    now: Timestamp,
+    only: Option<&str>,
+) -> Result<Checklist> {
     let launch = launch::get(conn, launch_id)?;
     let go_live = launch.go_live()?;
     let today = go_live.today(now);
-    let mut links = links_by_item(conn, launch_id)?;
-    let comments = comment_counts(conn, launch_id)?;
+    let mut links = links_by_item(conn, launch_id, only)?;
+    let comments = comment_counts(conn, launch_id, only)?;
     let mut stmt = conn.prepare_cached(
         "SELECT p.key, p.name, p.description, p.first_day, p.last_day, s.key, s.title,
                 i.id, i.key, i.title, i.description, i.owner_role, r.name, i.due_day, i.gate,
@@ -322,10 +333,10 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
          LEFT JOIN items i ON i.section_id = s.id
          LEFT JOIN roles r ON r.launch_id = i.launch_id AND r.key = i.owner_role
          LEFT JOIN contacts c ON c.id = i.owner_contact_id
-         WHERE p.launch_id = ?1
+         WHERE p.launch_id = ?1 AND (?2 IS NULL OR i.key = ?2 COLLATE NOCASE)
          ORDER BY p.position, s.position, i.position",
     )?;
-    let rows = stmt.query_map([launch_id], |row| {
+    let rows = stmt.query_map(params![launch_id, only], |row| {
         let item = match row.get::<_, Option<String>>(7)? {
             None => None,
             Some(id) => Some(RawItem {
@@ -425,17 +436,15 @@ pub fn checklist(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<C
                 status: i.status,
             })
             .collect();
+        // With one item loaded, a rule reads what it needs from the store.
+        let facts = only.is_none().then_some(facts.as_slice());
+        let shape = match only {
+            None => shape,
+            Some(_) => plan_shape(conn, launch_id)?,
+        };
         for (p, s, i, rule, evidence) in pending_rules {
             let item_key = phases[p].sections[s].items[i].key.clone();
-            let state = rule_state(
-                conn,
-                launch_id,
-                &item_key,
-                Some(&facts),
-                &shape,
-                rule,
-                evidence,
-            )?;
+            let state = rule_state(conn, launch_id, &item_key, facts, &shape, rule, evidence)?;
             phases[p].sections[s].items[i].rule = Some(state);
         }
     }
@@ -556,14 +565,19 @@ pub(crate) fn evaluate_rule(
     })
 }
 
-fn links_by_item(conn: &Connection, launch_id: &str) -> Result<HashMap<String, Vec<Link>>> {
+fn links_by_item(
+    conn: &Connection,
+    launch_id: &str,
+    only: Option<&str>,
+) -> Result<HashMap<String, Vec<Link>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.item_id, l.url, l.label, l.added_by, l.added_at
          FROM item_links l JOIN items i ON i.id = l.item_id
-         WHERE i.launch_id = ?1 ORDER BY l.added_at, l.id",
+         WHERE i.launch_id = ?1 AND (?2 IS NULL OR i.key = ?2 COLLATE NOCASE)
+         ORDER BY l.added_at, l.id",
     )?;
     let mut links: HashMap<String, Vec<Link>> = HashMap::new();
-    let rows = stmt.query_map([launch_id], |row| {
+    let rows = stmt.query_map(params![launch_id, only], |row| {
         Ok((
             row.get::<_, String>(0)?,
             Link {
@@ -581,13 +595,20 @@ fn links_by_item(conn: &Connection, launch_id: &str) -> Result<HashMap<String, V
     Ok(links)
 }
 
-fn comment_counts(conn: &Connection, launch_id: &str) -> Result<HashMap<String, u32>> {
+fn comment_counts(
+    conn: &Connection,
+    launch_id: &str,
+    only: Option<&str>,
+) -> Result<HashMap<String, u32>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.item_id, count(*) FROM item_comments c JOIN items i ON i.id = c.item_id
-         WHERE i.launch_id = ?1 GROUP BY c.item_id",
+         WHERE i.launch_id = ?1 AND (?2 IS NULL OR i.key = ?2 COLLATE NOCASE)
+         GROUP BY c.item_id",
     )?;
     let counts = stmt
-        .query_map([launch_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .query_map(params![launch_id, only], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(counts)
 }
@@ -683,7 +704,7 @@ fn summary_of(checklist: Checklist, decision: Decision, now: Timestamp) -> Summa
 
 /// Looks up one item of a launch as of `now`.
 pub fn item(conn: &Connection, launch_id: &str, key: &str, now: Timestamp) -> Result<Item> {
-    let checklist = checklist(conn, launch_id, now)?;
+    let checklist = load(conn, launch_id, now, Some(key.trim()))?;
     checklist
         .items()
         .find(|i| i.key.eq_ignore_ascii_case(key))
