@@ -185,6 +185,28 @@ async fn owners_blocked_items_evidence_filters_timeline_and_plan_edits() {
         .await;
     app.wait_for_text("[data-testid=item-PRE-38]", "Go gate")
         .await;
+    // Move it up past PRE-05 (the new item went to the end of its section).
+    app.click("[data-testid=panel-up]").await;
+    let deadline = std::time::Instant::now() + crate::STEP;
+    loop {
+        let order = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=section-pre-infra] + ul li')].map((li) => li.dataset.key);",
+                vec![],
+            )
+            .await
+            .expect("read the section's order");
+        if order == serde_json::json!(["PRE-01", "PRE-02", "PRE-03", "PRE-04", "PRE-38", "PRE-05"])
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "PRE-38 did not move up: {order}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     app.click("[data-testid=panel-edit]").await;
     app.type_into("[data-testid=editor-title]", "DNS TTLs lowered to 30 s")
         .await;
