@@ -12,6 +12,7 @@ packages=(
   webkit2gtk-driver     # WebKitWebDriver, driven through tauri-driver
   imagemagick           # screenshots of headless runs (`import`)
   xdg-utils             # xdg-open: evidence links open in the system browser
+  xdotool               # the end-to-end tests answer native file dialogs with it
 )
 
 if command -v dpkg-query >/dev/null; then

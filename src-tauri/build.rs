@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "sign_off",
     "export_template",
     "checklist_markdown",
+    "pick_file",
 ];
 
 fn main() {

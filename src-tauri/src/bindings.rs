@@ -19,6 +19,7 @@ fn export_all(dir: &Path) {
         readiness::Summary::export_all(cfg),
         readiness::Checklist::export_all(cfg),
         crate::commands::RehearsalRequest::export_all(cfg),
+        crate::file_picker::PickRequest::export_all(cfg),
         crate::commands::readiness::StatusChange::export_all(cfg),
         readiness::Filter::export_all(cfg),
         readiness::Me::export_all(cfg),

@@ -4,6 +4,7 @@
 
 mod commands;
 mod error;
+pub mod file_picker;
 mod state;
 mod store_changes;
 
@@ -16,7 +17,6 @@ pub fn run() {
     let state = AppState::open(golive_core::paths::default_store());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             store_changes::watch(app.handle().clone());
@@ -57,6 +57,7 @@ pub fn run() {
             commands::decision::sign_off,
             commands::files::export_template,
             commands::files::checklist_markdown,
+            commands::files::pick_file,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -2,5 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // The same binary shows file dialogs for the app, in a child process.
+    if let Some(status) = golive_desktop::file_picker::run_if_asked() {
+        std::process::exit(status);
+    }
     golive_desktop::run();
 }

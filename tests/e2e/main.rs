@@ -5,6 +5,7 @@
 
 mod bench;
 mod driver;
+mod files;
 mod go_no_go;
 mod launches;
 mod plan_and_people;

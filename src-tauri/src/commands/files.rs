@@ -8,6 +8,7 @@ use golive_core::{format_timestamp, signoff, template_export};
 use tauri::State;
 
 use crate::CommandError;
+use crate::file_picker::{self, PickRequest};
 use crate::state::AppState;
 
 fn write(path: &str, text: &str, what: &str) -> golive_core::Result<String> {
@@ -71,4 +72,15 @@ pub async fn checklist_markdown(
             Ok(text)
         })
         .await
+}
+
+/// Shows a native save or open dialog (in a child process, see
+/// `file_picker.rs`); `None` when the person cancelled.
+#[tauri::command]
+#[tracing::instrument(err(Debug))]
+pub async fn pick_file(request: PickRequest) -> Result<Option<String>, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || file_picker::pick(&request))
+        .await
+        .map_err(|e| CommandError::internal(format!("the file dialog task failed: {e}")))?
+        .map_err(CommandError::internal)
 }

@@ -3,7 +3,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
-import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Checklist } from './bindings/Checklist';
@@ -160,13 +159,11 @@ export const desktop = {
     }
   },
   /** Asks where to save a file; null when cancelled. */
-  saveFile: (title: string, defaultPath: string, extension: string, kind: string) =>
-    saveDialog({ title, defaultPath, filters: [{ name: kind, extensions: [extension] }] }),
+  saveFile: (title: string, defaultName: string, extension: string, kind: string) =>
+    call<string | null>('pick_file', { request: { mode: 'save', title, default_name: defaultName, extension, kind } }),
   /** Asks for a file to open; null when cancelled. */
-  openFile: async (title: string, extension: string, kind: string) => {
-    const picked = await openDialog({ title, multiple: false, directory: false, filters: [{ name: kind, extensions: [extension] }] });
-    return typeof picked === 'string' ? picked : null;
-  },
+  openFile: (title: string, extension: string, kind: string) =>
+    call<string | null>('pick_file', { request: { mode: 'open', title, default_name: null, extension, kind } }),
   copyText: (text: string) => writeText(text),
 };
 
