@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
-use golive_core::readiness::{self, Filter, Me};
+use golive_core::readiness::{self, Filter};
 use golive_core::{format_timestamp, signoff, template_export};
 use tauri::State;
 
 use crate::CommandError;
+use crate::commands::readiness::filtered_for;
 use crate::file_picker::{self, PickRequest};
 use crate::state::AppState;
 
@@ -52,19 +53,8 @@ pub async fn checklist_markdown(
     state
         .with_store(move |store, user| {
             let now = jiff::Timestamp::now();
-            let me = Me::of(
-                store.conn(),
-                &launch_id,
-                &golive_core::actor::load(store, user)?,
-            )?;
             let decision = signoff::decision(store.conn(), &launch_id)?;
-            let checklist = readiness::filtered(
-                store.conn(),
-                &launch_id,
-                now,
-                &filter.unwrap_or_default(),
-                &me,
-            )?;
+            let checklist = filtered_for(store, user, &launch_id, filter, now)?;
             let text = readiness::markdown(&checklist, Some(&decision), &format_timestamp(now));
             if let Some(path) = path.filter(|p| !p.is_empty()) {
                 write(&path, &text, "Markdown checklist")?;

@@ -19,6 +19,29 @@ pub async fn launch_summary(
         .await
 }
 
+/// The checklist as the person using the app sees it through `filter`
+/// ("My items" means them). The checklist, timeline and Markdown share it.
+pub(crate) fn filtered_for(
+    store: &golive_core::Store,
+    user: &str,
+    launch_id: &str,
+    filter: Option<Filter>,
+    now: jiff::Timestamp,
+) -> golive_core::Result<Checklist> {
+    let me = Me::of(
+        store.conn(),
+        launch_id,
+        &golive_core::actor::load(store, user)?,
+    )?;
+    readiness::filtered(
+        store.conn(),
+        launch_id,
+        now,
+        &filter.unwrap_or_default(),
+        &me,
+    )
+}
+
 /// The checklist, narrowed by `filter` ("My items" is the person using the app).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
@@ -29,18 +52,7 @@ pub async fn launch_checklist(
 ) -> Result<Checklist, CommandError> {
     state
         .with_store(move |store, user| {
-            let me = Me::of(
-                store.conn(),
-                &launch_id,
-                &golive_core::actor::load(store, user)?,
-            )?;
-            readiness::filtered(
-                store.conn(),
-                &launch_id,
-                jiff::Timestamp::now(),
-                &filter.unwrap_or_default(),
-                &me,
-            )
+            filtered_for(store, user, &launch_id, filter, jiff::Timestamp::now())
         })
         .await
 }
@@ -68,18 +80,7 @@ pub async fn launch_timeline(
 ) -> Result<Timeline, CommandError> {
     state
         .with_store(move |store, user| {
-            let me = Me::of(
-                store.conn(),
-                &launch_id,
-                &golive_core::actor::load(store, user)?,
-            )?;
-            let checklist = readiness::filtered(
-                store.conn(),
-                &launch_id,
-                jiff::Timestamp::now(),
-                &filter.unwrap_or_default(),
-                &me,
-            )?;
+            let checklist = filtered_for(store, user, &launch_id, filter, jiff::Timestamp::now())?;
             Ok(readiness::timeline(&checklist))
         })
         .await
