@@ -16,6 +16,7 @@ pub enum ErrorCode {
     StoreUnavailable,
     StoreTooNew,
     InvalidTemplate,
+    KeychainUnavailable,
     Internal,
 }
 
@@ -28,6 +29,7 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::StoreTooNew => "store_too_new",
             ErrorCode::InvalidTemplate => "invalid_template",
+            ErrorCode::KeychainUnavailable => "keychain_unavailable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -59,6 +61,9 @@ pub enum Error {
         "database error: {0}. The change was not saved; try again, and report it if it persists."
     )]
     Database(#[from] rusqlite::Error),
+    /// The OS keychain is locked, missing or not answering; the message says which.
+    #[error("{0}")]
+    KeychainUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -72,6 +77,7 @@ impl Error {
             Error::StoreUnavailable { .. } => ErrorCode::StoreUnavailable,
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
             Error::Template(_) => ErrorCode::InvalidTemplate,
+            Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Database(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

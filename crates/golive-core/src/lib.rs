@@ -1,4 +1,5 @@
-//! golive's core: the store, the plan, readiness and the audit trail.
+//! golive's core: the store, the plan, readiness, production health and the
+//! audit trail.
 //!
 //! Nothing here knows about Tauri or the terminal: the desktop shell
 //! (`src-tauri/`) and the `golive` command line both drive these functions,
@@ -9,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contacts;
 pub mod error;
+pub mod health;
 pub mod launch;
 pub mod logging;
 pub mod paths;
@@ -16,6 +18,7 @@ pub mod plan;
 pub mod readiness;
 pub mod rehearsal;
 pub mod rules;
+pub mod secrets;
 pub mod signoff;
 pub mod store;
 pub mod template_export;

@@ -16,6 +16,7 @@ use crate::{Error, Result, audit};
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_readiness.sql"),
+    include_str!("migrations/0003_health.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
