@@ -1,6 +1,8 @@
 //! Integration tests of the core, against real SQLite files in temp folders.
 
 mod audit;
+mod health_probe;
+mod health_record;
 mod people_and_views;
 mod plan;
 mod plan_edit;

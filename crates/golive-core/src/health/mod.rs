@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod environments;
 pub mod format;
 pub mod import;
+pub mod maintenance;
 pub mod metrics;
 pub mod monitors;
 pub mod probe;

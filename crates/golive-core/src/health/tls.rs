@@ -63,14 +63,15 @@ pub fn certificate_problem(
         {
             return Some(describe(problem));
         }
-        if let Some(io) = current.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-            && let Some(rustls::Error::InvalidCertificate(problem)) =
-                inner.downcast_ref::<rustls::Error>()
-        {
-            return Some(describe(problem));
-        }
-        source = current.source();
+        // hyper wraps the handshake's io::Error in another io::Error, and an
+        // io::Error's `source` skips the error it carries: step into it.
+        source = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                None => std::error::Error::source(io),
+            },
+            None => current.source(),
+        };
     }
     None
 }
