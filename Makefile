@@ -35,7 +35,7 @@ test: setup
 	npm --prefix ui run build
 	cargo clippy --workspace --all-targets $(FEATURES) -- -D warnings
 	cargo build --workspace $(FEATURES)
-	scripts/with-display.sh cargo nextest run --workspace $(FEATURES) --no-fail-fast
+	scripts/with-display.sh scripts/with-keyring.sh cargo nextest run --workspace $(FEATURES) --no-fail-fast
 
 # The webview figure ticks in the release app (the build users get) on a
 # fresh copy of the large store's 1,000-item launch.

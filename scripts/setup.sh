@@ -13,6 +13,7 @@ packages=(
   imagemagick           # screenshots of headless runs (`import`)
   xdg-utils             # xdg-open: evidence links open in the system browser
   xdotool               # the end-to-end tests answer native file dialogs with it
+  dbus gnome-keyring    # a real Secret Service (OS keychain) for the tests: scripts/with-keyring.sh
 )
 
 if command -v dpkg-query >/dev/null; then

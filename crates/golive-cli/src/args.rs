@@ -142,6 +142,41 @@ pub enum Command {
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
+    /// Environments (staging, production, …) that monitors belong to
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// Health monitors: add, edit, list, remove, import from TOML, raw-result retention
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
+    /// Credentials for monitors: the secret goes to the OS keychain, never the store
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Probe every monitor once now; exit 0 all pass, 1 a warning, 2 a failure
+    Check {
+        /// Only this environment
+        #[arg(long = "env", value_name = "ENV")]
+        environment: Option<String>,
+    },
+    /// Open alerts and recently resolved ones; `alerts ack ID --note` acknowledges
+    Alerts {
+        #[command(subcommand)]
+        action: Option<AlertCommand>,
+        /// How many resolved alerts to list too
+        #[arg(long, default_value_t = 10)]
+        resolved: usize,
+    },
+    /// Silence alerts of an environment or monitor for a planned outage
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+    /// Success metrics per environment against the plan's targets
+    Metrics {
+        /// The window in hours, e.g. 24 or 720 (30 days)
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+    },
+    /// The demo platform: a simulated production on 127.0.0.1
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// The audit trail of the launch
     Log {
         /// Only the last N events
@@ -393,5 +428,192 @@ pub enum RehearsalCommand {
         go_live: Option<String>,
         #[arg(long = "tz", value_name = "ZONE")]
         time_zone: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EnvCommand {
+    /// Add an environment
+    Add {
+        name: String,
+        /// It is production (its health decides the go-live)
+        #[arg(long)]
+        production: bool,
+    },
+    /// List the environments
+    List,
+    /// Rename an environment or change whether it is production
+    Edit {
+        environment: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        production: Option<bool>,
+    },
+    /// Remove an environment without monitors
+    Rm { environment: String },
+}
+
+#[derive(Args, Default)]
+pub struct MonitorArgs {
+    /// The environment's name
+    #[arg(long = "env", value_name = "ENV")]
+    pub environment: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The URL to probe, http or https
+    #[arg(long)]
+    pub url: Option<String>,
+    /// GET (default), HEAD, POST, …
+    #[arg(long)]
+    pub method: Option<String>,
+    /// A plain header, "Name: value" (repeat); secrets go in a credential
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// A request body
+    #[arg(long)]
+    pub body: Option<String>,
+    /// A credential id (see `golive secret set`)
+    #[arg(long, value_name = "ID")]
+    pub credential: Option<String>,
+    /// A condition, e.g. "status in 200..299", "$.status == UP", "response_time < 2s else warn" (repeat)
+    #[arg(long = "condition", value_name = "EXPR")]
+    pub conditions: Vec<String>,
+    /// Seconds between probes [default: 60]
+    #[arg(long, value_name = "S")]
+    pub interval: Option<u32>,
+    /// Milliseconds a probe may take [default: 10000]
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u32>,
+    /// Failures in a row before the monitor is down [default: 2]
+    #[arg(long, value_name = "N")]
+    pub failure_threshold: Option<u32>,
+    /// Passes in a row before it is up again [default: 2]
+    #[arg(long, value_name = "N")]
+    pub success_threshold: Option<u32>,
+    /// auto (default), plain, health_json, actuator or kubernetes
+    #[arg(long)]
+    pub format: Option<String>,
+    /// A PEM file of extra trusted certificates (an internal CA)
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum MonitorCommand {
+    /// Add a monitor
+    Add {
+        #[command(flatten)]
+        monitor: MonitorArgs,
+    },
+    /// Change a monitor; options left out keep their value
+    Edit {
+        /// The monitor: NAME, ENV/NAME or id
+        monitor: String,
+        #[command(flatten)]
+        changes: MonitorArgs,
+        /// Drop every condition before adding the --condition ones
+        #[arg(long)]
+        clear_conditions: bool,
+    },
+    /// List the monitors with their state
+    List,
+    /// Remove a monitor and its history
+    Rm { monitor: String },
+    /// Add environments, credentials (not secrets) and monitors from a TOML file, all or nothing
+    Import { file: PathBuf },
+    /// Show or set how many days raw probe results are kept (rollups stay)
+    Retention { days: Option<u32> },
+}
+
+#[derive(Subcommand)]
+pub enum SecretCommand {
+    /// Store a credential's secret in the OS keychain, read from the terminal or stdin (never argv)
+    Set {
+        /// The credential id, e.g. orders-token
+        id: String,
+        /// For a new credential: bearer, basic (secret is user:password) or header
+        #[arg(long)]
+        kind: Option<String>,
+        /// For a new credential: the only origin it may be sent to, e.g. https://api.example.com
+        #[arg(long)]
+        origin: Option<String>,
+        /// For kind header: the header name, e.g. X-Api-Key
+        #[arg(long = "header", value_name = "NAME")]
+        header_name: Option<String>,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Remove a credential and its secret
+    Rm { id: String },
+    /// The OS keychain's state and each credential's secret: set or missing
+    Status,
+}
+
+#[derive(Subcommand)]
+pub enum AlertCommand {
+    /// Acknowledge an open alert: someone is on it
+    Ack {
+        /// The alert id (or its first characters)
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MaintenanceCommand {
+    /// Silence an environment (--env) or one monitor (--monitor)
+    Add {
+        #[arg(long = "env", value_name = "ENV")]
+        environment: Option<String>,
+        #[arg(long)]
+        monitor: Option<String>,
+        /// Start, RFC 3339 [default: now]
+        #[arg(long)]
+        from: Option<String>,
+        /// End, RFC 3339
+        #[arg(long, conflicts_with = "hours")]
+        until: Option<String>,
+        /// Or: how many hours from the start
+        #[arg(long)]
+        hours: Option<f64>,
+        #[arg(long)]
+        reason: String,
+    },
+    List,
+    Rm {
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DemoCommand {
+    /// Run the demo platform until Ctrl-C
+    Serve {
+        /// The HTTP port; HTTPS listens on the next one
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+        /// The bearer token the billing service wants
+        #[arg(long, env = "GOLIVE_DEMO_TOKEN", default_value = "golive-demo-token")]
+        token: String,
+        /// Where to write the demo CA certificate (PEM) [default: demo-ca.pem beside the store]
+        #[arg(long, value_name = "FILE")]
+        ca_out: Option<PathBuf>,
+    },
+    /// Switch a demo service (or all) to pass, slow, warn, failing or cert_near_expiry
+    Set {
+        service: String,
+        state: String,
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+    },
+    /// Create a demo launch whose monitors watch the running demo platform
+    Launch {
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+        /// The same token `demo serve` uses; stored in the OS keychain
+        #[arg(long, env = "GOLIVE_DEMO_TOKEN", default_value = "golive-demo-token")]
+        token: String,
     },
 }

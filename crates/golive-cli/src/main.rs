@@ -5,14 +5,15 @@
 //! missing store, …).
 
 mod args;
+mod health;
 mod render;
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use args::{
-    Cli, Command, ContactArgs, ContactCommand, DueArg, FilterArgs, ItemCommand, NewLaunchArgs,
-    PlacementArgs, RehearsalCommand, SectionCommand, StatusArg, TemplateCommand,
+    Cli, Command, ContactArgs, ContactCommand, DemoCommand, DueArg, FilterArgs, ItemCommand,
+    NewLaunchArgs, PlacementArgs, RehearsalCommand, SectionCommand, StatusArg, TemplateCommand,
 };
 use clap::Parser;
 use golive_core::audit::{self, Query};
@@ -103,6 +104,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         _ => OpenMode::MustExist,
     };
+    if let Command::Demo(demo) = &cli.command
+        && let Some(status) = health::demo_without_store(demo, &store_path)?
+    {
+        return Ok(status);
+    }
     let store = Store::open(&store_path, mode)?;
     let now = Timestamp::now();
     let actor = actor::load(&store, &Actor::os_user())?;
@@ -247,6 +253,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
         }
         Command::Contact(command) => contact_command(&mut cx, command)?,
+        Command::Env(command) => health::env_command(&mut cx, command)?,
+        Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
+        Command::Secret(command) => return health::secret_command(&mut cx, command),
+        Command::Check { environment } => return health::check(&mut cx, environment),
+        Command::Alerts { action, resolved } => health::alerts_command(&mut cx, action, resolved)?,
+        Command::Maintenance(command) => health::maintenance_command(&mut cx, command)?,
+        Command::Metrics { hours } => health::metrics_command(&mut cx, hours)?,
+        Command::Demo(DemoCommand::Launch { port, token }) => {
+            health::demo_launch(&mut cx, port, &token)?
+        }
+        Command::Demo(_) => {}
         Command::Rehearsal(RehearsalCommand::Create {
             name,
             go_live,

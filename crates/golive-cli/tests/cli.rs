@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod health;
+
 struct Cli {
     dir: tempfile::TempDir,
 }
@@ -28,6 +30,28 @@ impl Cli {
             .env("GOLIVE_LOG_DIR", self.dir.path().join("logs"))
             .output()
             .expect("golive runs")
+    }
+
+    /// Runs with `input` on stdin (how secrets are given).
+    fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+            .arg("--store")
+            .arg(self.store())
+            .args(args)
+            .env("GOLIVE_LOG_DIR", self.dir.path().join("logs"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("golive runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("golive ends")
     }
 
     fn ok(&self, args: &[&str]) -> String {

@@ -179,6 +179,11 @@ fn bounded<T: Send + 'static>(
 }
 
 fn classify(error: keyring::Error) -> SecretError {
+    let text = error.to_string();
+    // D-Bus gave up waiting for the service: the same as our own bound.
+    if text.contains("Did not receive a reply") || text.to_ascii_lowercase().contains("timed out") {
+        return SecretError::NotAnswering;
+    }
     match error {
         keyring::Error::NoEntry => SecretError::Refused(NO_ENTRY.into()),
         keyring::Error::NoStorageAccess(inner) => SecretError::Locked(inner.to_string()),

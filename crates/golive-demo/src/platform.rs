@@ -6,7 +6,11 @@
 //! POST http://127.0.0.1:PORT/_demo/orders/failing     → that service fails
 //! POST http://127.0.0.1:PORT/_demo/all/pass           → everything passes
 //! GET  http://127.0.0.1:PORT/_demo                    → services, URLs, states
+//! GET  http://127.0.0.1:PORT/_demo/ca.pem             → the demo CA (PEM)
 //! ```
+//!
+//! [`monitors_toml`] turns that overview into golive's monitor import file,
+//! which is how the app and `golive demo launch` set up a demo launch.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -133,6 +137,7 @@ impl State {
 }
 
 struct Shared {
+    ca_pem: String,
     states: Mutex<BTreeMap<&'static str, State>>,
     token: String,
     cert: Arc<SwappableCert>,
@@ -227,6 +232,7 @@ impl Platform {
         let expiring = authority.issue(Kind::Expiring(10))?.certified_key()?;
         let cert = SwappableCert::new(valid.clone());
         let shared = Arc::new(Shared {
+            ca_pem: authority.pem(),
             states: Mutex::new(SERVICES.iter().map(|s| (s.key, State::Pass)).collect()),
             token: token.trim().to_string(),
             cert: cert.clone(),
@@ -397,6 +403,9 @@ fn control_reply(shared: &Shared, request: &Request, control: &str) -> Reply {
         .collect();
     match (request.method.as_str(), parts.as_slice()) {
         (_, []) => Reply::json(200, &shared.overview()),
+        ("GET", ["ca.pem"]) => {
+            Reply::with_type(200, "application/x-pem-file", shared.ca_pem.clone())
+        }
         ("POST" | "PUT", [service, state]) => {
             match State::parse(state).and_then(|state| shared.set(service, state)) {
                 Ok(()) => Reply::json(200, &shared.overview()),
@@ -408,4 +417,80 @@ fn control_reply(shared: &Shared, request: &Request, control: &str) -> Reply {
             &json!({"error": "POST /_demo/SERVICE/STATE switches a service; GET /_demo lists them"}),
         ),
     }
+}
+
+/// The credential id demo launches use for the token-protected service.
+pub const CREDENTIAL_ID: &str = "golive-demo-token";
+
+/// golive's monitor import file (TOML) for the services in `overview` (what
+/// `GET /_demo` answers): production and staging, the bearer credential
+/// (its secret is not in the file) and the demo CA for the TLS service.
+///
+/// `with_credential` false leaves the credential out (a store that has it
+/// from an earlier demo launch).
+pub fn monitors_toml(
+    overview: &serde_json::Value,
+    ca_file: &str,
+    with_credential: bool,
+) -> Result<String, String> {
+    let services = overview
+        .get("services")
+        .and_then(|s| s.as_array())
+        .ok_or("the demo platform's overview has no services")?;
+    let text = |value: &serde_json::Value, key: &str| -> Result<String, String> {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| format!("a demo service has no {key}"))
+    };
+    let quote = |value: &str| serde_json::Value::String(value.to_string()).to_string();
+    let mut out = String::from("# The demo platform's services (golive demo serve).\n");
+    let mut origin = None;
+    for service in services {
+        if service.get("needs_token").and_then(|v| v.as_bool()) == Some(true) {
+            let url = text(service, "url")?;
+            let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+            let host = rest.split('/').next().unwrap_or("");
+            origin = Some(format!(
+                "{}://{host}",
+                url.split("://").next().unwrap_or("http")
+            ));
+        }
+    }
+    if let Some(origin) = origin.filter(|_| with_credential) {
+        out.push_str(&format!(
+            "\n[[credentials]]\nid = {}\nlabel = \"Demo billing token\"\nkind = \"bearer\"\norigin = {}\n",
+            quote(CREDENTIAL_ID),
+            quote(&origin)
+        ));
+    }
+    for (environment, production) in [("production", true), ("staging", false)] {
+        out.push_str(&format!(
+            "\n[[environments]]\nname = {}\nproduction = {production}\n",
+            quote(environment)
+        ));
+        for service in services
+            .iter()
+            .filter(|s| s.get("environment").and_then(|v| v.as_str()) == Some(environment))
+        {
+            let url = text(service, "url")?;
+            out.push_str(&format!(
+                "\n[[environments.monitors]]\nname = {}\nurl = {}\nformat = {}\ninterval_s = 15\ntimeout_ms = 5000\n",
+                quote(&text(service, "title")?),
+                quote(&url),
+                quote(&text(service, "format")?)
+            ));
+            if service.get("needs_token").and_then(|v| v.as_bool()) == Some(true) {
+                out.push_str(&format!("credential = {}\n", quote(CREDENTIAL_ID)));
+            }
+            if url.starts_with("https://") {
+                out.push_str(&format!(
+                    "ca_file = {}\nconditions = [\"cert_days > 30 else warn\", \"cert_days > 7\"]\n",
+                    quote(ca_file)
+                ));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -341,7 +341,7 @@ pub fn list(conn: &Connection, launch_id: &str, resolved_limit: usize) -> Result
 pub fn get(conn: &Connection, launch_id: &str, id: &str) -> Result<Alert> {
     let id = id.trim();
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT_ALERT} WHERE e.launch_id = ?1 AND (a.id = ?2 OR (length(?2) >= 4 AND a.id LIKE ?2 || '%'))"
+        "{SELECT_ALERT} WHERE e.launch_id = ?1 AND (a.id = ?2 OR (length(?2) >= 6 AND (a.id LIKE ?2 || '%' OR a.id LIKE '%' || ?2)))"
     ))?;
     let mut found: Vec<Alert> = stmt
         .query_map(params![launch_id, id], alert_from_row)?
@@ -352,7 +352,7 @@ pub fn get(conn: &Connection, launch_id: &str, id: &str) -> Result<Alert> {
             "no alert {id:?} in this launch; list them with `golive alerts`"
         ))),
         _ => Err(Error::InvalidInput(format!(
-            "more than one alert starts with {id:?}; give more of its id"
+            "more than one alert matches {id:?}; give more of its id"
         ))),
     }
 }

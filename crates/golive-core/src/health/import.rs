@@ -28,7 +28,7 @@ use super::environments;
 use super::monitors::{self, MonitorInput};
 use crate::actor::Change;
 use crate::plan::line_column;
-use crate::store::Store;
+use crate::store::{Store, WriteTx};
 use crate::{Error, Result};
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +98,16 @@ pub fn import(
     text: &str,
     file: &str,
 ) -> Result<Imported> {
+    store.write(change, |tx| import_in(tx, launch_id, text, file))
+}
+
+/// [`import`] inside a transaction that is already open.
+pub(crate) fn import_in(
+    tx: &WriteTx<'_>,
+    launch_id: &str,
+    text: &str,
+    file: &str,
+) -> Result<Imported> {
     let refuse = |at: String, message: String| {
         Error::InvalidInput(format!(
             "cannot import monitors from {at}: {message}. Fix the file and try again; nothing was imported."
@@ -127,7 +137,7 @@ pub fn import(
             format!("field `{field}`: {}", e.inner().message().trim()),
         )
     })?;
-    store.write(change, |tx| {
+    {
         let mut imported = Imported::default();
         for (index, credential) in parsed.credentials.iter().enumerate() {
             credentials::insert(tx, credential).map_err(|e| {
@@ -182,5 +192,5 @@ pub fn import(
             }
         }
         Ok(imported)
-    })
+    }
 }

@@ -11,12 +11,14 @@
 pub mod alerts;
 pub mod condition;
 pub mod credentials;
+pub mod demo;
 pub mod environments;
 pub mod format;
 pub mod import;
 pub mod maintenance;
 pub mod metrics;
 pub mod monitors;
+pub mod overview;
 pub mod probe;
 pub mod record;
 pub mod rollup;
