@@ -3,6 +3,7 @@
 mod audit;
 mod health_probe;
 mod health_record;
+mod health_scheduler;
 mod people_and_views;
 mod plan;
 mod plan_edit;

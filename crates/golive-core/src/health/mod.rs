@@ -22,6 +22,7 @@ pub mod overview;
 pub mod probe;
 pub mod record;
 pub mod rollup;
+pub mod scheduler;
 pub mod sweep;
 mod tls;
 
