@@ -11,7 +11,7 @@
 //! - Raw results past their retention are pruned hourly.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -91,7 +91,7 @@ impl Scheduler {
 }
 
 /// Every monitor of every launch in the store.
-fn all_monitors(store_path: &PathBuf) -> Result<Vec<Monitor>> {
+fn all_monitors(store_path: &Path) -> Result<Vec<Monitor>> {
     let store = Store::open(store_path, OpenMode::MustExist)?;
     let mut all = Vec::new();
     for launch in launch::list(store.conn())? {
@@ -100,8 +100,8 @@ fn all_monitors(store_path: &PathBuf) -> Result<Vec<Monitor>> {
     Ok(all)
 }
 
-async fn load(store_path: &PathBuf) -> (Vec<Monitor>, HashMap<String, Secret>) {
-    let path = store_path.clone();
+async fn load(store_path: &Path) -> (Vec<Monitor>, HashMap<String, Secret>) {
+    let path = store_path.to_path_buf();
     let loaded = tokio::task::spawn_blocking(move || -> Result<_> {
         let monitors = all_monitors(&path)?;
         let store = Store::open(&path, OpenMode::MustExist)?;
