@@ -35,6 +35,15 @@ fn export_all(dir: &Path) {
         signoff::Verdict::export_all(cfg),
         audit::Event::export_all(cfg),
         audit::Verification::export_all(cfg),
+        crate::commands::health::HealthOverview::export_all(cfg),
+        crate::commands::health::MonitorHistory::export_all(cfg),
+        golive_core::health::metrics::EnvironmentMetrics::export_all(cfg),
+        golive_core::health::monitors::MonitorInput::export_all(cfg),
+        golive_core::health::credentials::CredentialInput::export_all(cfg),
+        golive_core::health::maintenance::WindowInput::export_all(cfg),
+        golive_core::secrets::KeychainStatus::export_all(cfg),
+        golive_core::health::format::Format::export_all(cfg),
+        golive_core::ErrorCode::export_all(cfg),
     ];
     for export in exports {
         export.expect("export TypeScript bindings");

@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 pub mod file_picker;
+mod health;
 mod state;
 mod store_changes;
 
@@ -18,11 +19,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             store_changes::watch(app.handle().clone());
+            health::start(app.handle().clone());
             Ok(())
         })
         .manage(state)
+        .manage(health::HealthRuntime::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_launches,
@@ -58,6 +62,24 @@ pub fn run() {
             commands::files::export_template,
             commands::files::checklist_markdown,
             commands::files::pick_file,
+            commands::health::health_overview,
+            commands::health::monitor_history,
+            commands::health::save_environment,
+            commands::health::remove_environment,
+            commands::health::save_monitor,
+            commands::health::remove_monitor,
+            commands::health::add_credential,
+            commands::health::set_credential_secret,
+            commands::health::remove_credential,
+            commands::health::keychain_status,
+            commands::health::acknowledge_alert,
+            commands::health::add_maintenance,
+            commands::health::remove_maintenance,
+            commands::health::success_metrics,
+            commands::health::import_monitors,
+            commands::health::probe_now,
+            commands::health::set_raw_retention,
+            commands::health::start_demo,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -293,7 +293,7 @@ fn state_moves_only_past_thresholds_and_alerts_survive_restarts_without_duplicat
         "{events:?}"
     );
     for p in &pending {
-        alerts::mark_notified(&f.store, &p.alert.id, &p.event).unwrap();
+        alerts::mark_notified(&f.store, &p.alert.id, &p.event, true).unwrap();
     }
     assert!(
         alerts::pending_notifications(f.store.conn())

@@ -5,6 +5,7 @@
 
 pub mod decision;
 pub mod files;
+pub mod health;
 pub mod people;
 pub mod plan;
 pub mod readiness;

@@ -44,6 +44,8 @@ pub struct Alert {
     pub ack_note: Option<String>,
     pub resolved_at: Option<String>,
     pub resolution: Option<String>,
+    /// The desktop notification of its raise: pending, shown or failed.
+    pub raise_notification: String,
 }
 
 impl Alert {
@@ -295,7 +297,8 @@ fn in_maintenance(conn: &Connection, monitor_id: &str, at: Timestamp) -> Result<
 }
 
 const SELECT_ALERT: &str = "SELECT a.id, a.monitor_id, m.name, e.name, a.rule_key, a.severity, a.title,
-        a.message, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.ack_note, a.resolved_at, a.resolution
+        a.message, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.ack_note, a.resolved_at, a.resolution,
+        a.notified_raise
     FROM alerts a JOIN monitors m ON m.id = a.monitor_id JOIN environments e ON e.id = m.environment_id";
 
 fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
@@ -314,6 +317,7 @@ fn alert_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
         ack_note: row.get(11)?,
         resolved_at: row.get(12)?,
         resolution: row.get(13)?,
+        raise_notification: notification_state(row.get(14)?).into(),
     })
 }
 
@@ -394,6 +398,15 @@ pub fn acknowledge(
     get(store.conn(), launch_id, &alert.id)
 }
 
+/// The `notified_*` columns: 0 pending, 1 shown, -1 could not be shown.
+fn notification_state(value: i64) -> &'static str {
+    match value {
+        0 => "pending",
+        1 => "shown",
+        _ => "failed",
+    }
+}
+
 /// Alerts whose raise or resolve has not been shown as a notification yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -414,8 +427,8 @@ pub fn pending_notifications(conn: &Connection) -> Result<Vec<Pending>> {
     let mut pending = Vec::new();
     let mut flags = conn.prepare_cached("SELECT notified_raise FROM alerts WHERE id = ?1")?;
     for alert in alerts {
-        let raise_sent: bool = flags.query_row([&alert.id], |row| row.get(0))?;
-        if !raise_sent {
+        let raise_flag: i64 = flags.query_row([&alert.id], |row| row.get(0))?;
+        if raise_flag == 0 {
             pending.push(Pending {
                 alert: alert.clone(),
                 event: "raised".into(),
@@ -431,8 +444,9 @@ pub fn pending_notifications(conn: &Connection) -> Result<Vec<Pending>> {
     Ok(pending)
 }
 
-/// Marks a notification as shown (not audited: it changes nothing of the record).
-pub fn mark_notified(store: &Store, alert_id: &str, event: &str) -> Result<()> {
+/// Marks a notification as shown, or as failed to show (not audited: it
+/// changes nothing of the record). Either way it is not tried again.
+pub fn mark_notified(store: &Store, alert_id: &str, event: &str, shown: bool) -> Result<()> {
     let column = match event {
         "raised" => "notified_raise",
         "resolved" => "notified_resolve",
@@ -443,8 +457,8 @@ pub fn mark_notified(store: &Store, alert_id: &str, event: &str) -> Result<()> {
         }
     };
     store.conn().execute(
-        &format!("UPDATE alerts SET {column} = 1 WHERE id = ?1"),
-        [alert_id],
+        &format!("UPDATE alerts SET {column} = ?2 WHERE id = ?1"),
+        rusqlite::params![alert_id, if shown { 1 } else { -1 }],
     )?;
     Ok(())
 }

@@ -15,6 +15,10 @@ use crate::plan::Template;
 use crate::store::Store;
 use crate::{Error, Result, secrets};
 
+/// The `platform` of demo launches, which is how the app knows to restart
+/// the demo platform when it opens a store that has one.
+pub const PLATFORM_NAME: &str = "golive demo platform";
+
 /// The demo platform's default HTTP port (HTTPS is the next one).
 pub const DEFAULT_PORT: u16 = 47800;
 
@@ -139,7 +143,7 @@ pub fn create_launch(
         .unwrap_or_else(|| "Demo go-live".into());
     let new = NewLaunch {
         name,
-        platform: "golive demo platform".into(),
+        platform: PLATFORM_NAME.into(),
         go_live_local: format!("{day0}T09:00"),
         time_zone: zone_name,
     };

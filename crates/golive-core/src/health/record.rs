@@ -265,6 +265,39 @@ fn save_state(conn: &Connection, state: &MonitorState) -> Result<()> {
     Ok(())
 }
 
+/// One stored probe result, as the monitor panel lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StoredResult {
+    pub at_ms: i64,
+    pub verdict: String,
+    pub latency_ms: Option<i64>,
+    pub status: Option<u16>,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// The latest results of a monitor, newest first.
+pub fn recent(conn: &Connection, monitor_id: &str, limit: usize) -> Result<Vec<StoredResult>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at_ms, verdict, latency_ms, status, reason, detail FROM probe_results
+         WHERE monitor_id = ?1 ORDER BY at_ms DESC LIMIT ?2",
+    )?;
+    let list = stmt
+        .query_map(params![monitor_id, limit as i64], |row| {
+            Ok(StoredResult {
+                at_ms: row.get(0)?,
+                verdict: row.get(1)?,
+                latency_ms: row.get(2)?,
+                status: row.get(3)?,
+                reason: row.get(4)?,
+                detail: row.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(list)
+}
+
 /// How long raw results are kept (rollups stay); `health.raw_retention_days`.
 pub const DEFAULT_RAW_RETENTION_DAYS: u32 = 7;
 

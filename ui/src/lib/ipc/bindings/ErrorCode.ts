@@ -3,4 +3,4 @@
 /**
  * Stable, machine-readable error kinds that cross the IPC boundary.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "store_unavailable" | "store_too_new" | "invalid_template" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "store_unavailable" | "store_too_new" | "invalid_template" | "keychain_unavailable" | "internal";
