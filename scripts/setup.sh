@@ -14,6 +14,7 @@ packages=(
   xdg-utils             # xdg-open: evidence links open in the system browser
   xdotool               # the end-to-end tests answer native file dialogs with it
   dbus gnome-keyring    # a real Secret Service (OS keychain) for the tests: scripts/with-keyring.sh
+  dunst                 # a real notification daemon: the tests see alerts' desktop notifications arrive
 )
 
 if command -v dpkg-query >/dev/null; then

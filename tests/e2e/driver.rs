@@ -26,7 +26,7 @@ struct TauriDriver {
 }
 
 impl TauriDriver {
-    fn start(store: &Path, home: &Path) -> TauriDriver {
+    fn start(store: &Path, home: &Path, env: &[(&str, &str)]) -> TauriDriver {
         let logs = home.join("logs");
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -59,6 +59,7 @@ impl TauriDriver {
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("BROWSER", &browser)
             .env_remove("XDG_CURRENT_DESKTOP")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -93,6 +94,13 @@ impl Drop for TauriDriver {
     }
 }
 
+/// A selector as a file name.
+fn slug(css: &str) -> String {
+    css.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
 fn opened_links_file(home: &Path) -> PathBuf {
     home.join("opened-links.txt")
 }
@@ -111,12 +119,17 @@ pub struct App {
 
 impl App {
     pub async fn start(store: &Path) -> App {
+        App::start_with_env(store, &[]).await
+    }
+
+    /// Starts the app with extra environment variables.
+    pub async fn start_with_env(store: &Path, env: &[(&str, &str)]) -> App {
         assert!(
             ui_embedded(),
             "the end-to-end tests need the UI embedded: run them with `--features custom-protocol` (`make test` does)"
         );
         let home = store.parent().expect("the store is in a test folder");
-        let driver = TauriDriver::start(store, home);
+        let driver = TauriDriver::start(store, home, env);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -203,11 +216,7 @@ impl App {
             Err(e) => {
                 // What the window showed instead is the first thing to look at.
                 let shot = self.client.screenshot().await.ok();
-                let name: String = css
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect();
-                let path = crate::artifacts().join(format!("FAILED-{name}.png"));
+                let path = crate::artifacts().join(format!("FAILED-{}.png", slug(css)));
                 if let Some(png) = shot {
                     let _ = std::fs::write(&path, png);
                 }
@@ -296,10 +305,16 @@ impl App {
             .expect("query the page")
             .is_empty()
         {
-            assert!(
-                Instant::now() < deadline,
-                "{css} is still shown after {STEP:?}"
-            );
+            if Instant::now() >= deadline {
+                let path = crate::artifacts().join(format!("FAILED-gone-{}.png", slug(css)));
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&path, png);
+                }
+                panic!(
+                    "{css} is still shown after {STEP:?} (the window: {})",
+                    path.display()
+                );
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -7,6 +7,7 @@ mod bench;
 mod driver;
 mod files;
 mod go_no_go;
+mod health;
 mod launches;
 mod plan_and_people;
 mod readiness;

@@ -4,8 +4,11 @@ import {
   emptyFilter,
   ipc,
   messageOf,
+  onHealthChanged,
   onStoreChanged,
   type AppInfo,
+  type HealthOverview,
+  type KeychainStatus,
   type Checklist,
   type Contact,
   type Filter,
@@ -18,7 +21,7 @@ import {
 } from './ipc';
 import { share } from './share';
 
-export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'people';
+export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'people';
 
 export class AppModel {
   info = $state<AppInfo | null>(null);
@@ -32,6 +35,11 @@ export class AppModel {
   roles = $state.raw<Role[]>([]);
   contacts = $state.raw<Contact[]>([]);
   me = $state.raw<Me | null>(null);
+  health = $state.raw<HealthOverview | null>(null);
+  /** Bumped whenever new probe results were stored, so charts reload. */
+  healthVersion = $state(0);
+  keychain = $state.raw<KeychainStatus | null>(null);
+  checkingKeychain = $state(false);
   /** What the Readiness and Timeline views show. */
   filter = $state<Filter>(emptyFilter());
   view = $state<View>('dashboard');
@@ -49,10 +57,36 @@ export class AppModel {
       this.info = await ipc.appInfo();
       await this.refresh();
       await onStoreChanged(() => void this.refresh());
+      await onHealthChanged(() => void this.refreshHealth());
     } catch (error) {
       this.fatal = messageOf(error);
     } finally {
       this.started = true;
+    }
+    // After first paint: the round trip may take up to 5 s on a locked keychain.
+    void this.checkKeychain();
+  }
+
+  async checkKeychain(): Promise<void> {
+    this.checkingKeychain = true;
+    try {
+      this.keychain = await ipc.keychainStatus();
+    } catch (error) {
+      this.keychain = { state: 'unavailable', message: messageOf(error), detail: '' };
+    } finally {
+      this.checkingKeychain = false;
+    }
+  }
+
+  /** Reloads the open launch's health (after new probe results). */
+  async refreshHealth(): Promise<void> {
+    const id = this.launchId;
+    if (!id) return;
+    try {
+      this.health = share(this.health, await ipc.healthOverview(id));
+      this.healthVersion += 1;
+    } catch (error) {
+      this.problem = `Could not load production health: ${messageOf(error)}`;
     }
   }
 
@@ -76,14 +110,16 @@ export class AppModel {
       const id = this.launchId;
       if (id) {
         const filter = $state.snapshot(this.filter);
-        const [summary, checklist, roles, contacts, me, timeline] = await Promise.all([
+        const [summary, checklist, roles, contacts, me, timeline, health] = await Promise.all([
           ipc.launchSummary(id),
           ipc.launchChecklist(id, filter),
           ipc.launchRoles(id),
           ipc.listContacts(id),
           ipc.launchMe(id),
           this.view === 'timeline' ? ipc.launchTimeline(id, filter) : Promise.resolve(null),
+          ipc.healthOverview(id),
         ]);
+        this.health = share(this.health, health);
         this.summary = share(this.summary, summary);
         this.checklist = share(this.checklist, checklist);
         this.roles = share(this.roles, roles);
@@ -97,6 +133,7 @@ export class AppModel {
         this.roles = [];
         this.contacts = [];
         this.me = null;
+        this.health = null;
       }
       this.problem = null;
     } catch (error) {

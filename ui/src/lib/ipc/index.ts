@@ -27,6 +27,18 @@ import type { Role } from './bindings/Role';
 import type { StatusChange } from './bindings/StatusChange';
 import type { Timeline } from './bindings/Timeline';
 import type { Verdict } from './bindings/Verdict';
+import type { HealthOverview } from './bindings/HealthOverview';
+import type { MonitorHistory } from './bindings/MonitorHistory';
+import type { Environment } from './bindings/Environment';
+import type { Monitor } from './bindings/Monitor';
+import type { MonitorInput } from './bindings/MonitorInput';
+import type { Credential } from './bindings/Credential';
+import type { CredentialInput } from './bindings/CredentialInput';
+import type { KeychainStatus } from './bindings/KeychainStatus';
+import type { Alert } from './bindings/Alert';
+import type { Window as MaintenanceWindow } from './bindings/Window';
+import type { WindowInput } from './bindings/WindowInput';
+import type { EnvironmentMetrics } from './bindings/EnvironmentMetrics';
 
 export type {
   AppInfo,
@@ -65,6 +77,31 @@ export type { Phase } from './bindings/Phase';
 export type { Section } from './bindings/Section';
 export type { Progress } from './bindings/Progress';
 export type { Status } from './bindings/Status';
+export type {
+  HealthOverview,
+  MonitorHistory,
+  Environment,
+  Monitor,
+  MonitorInput,
+  Credential,
+  CredentialInput,
+  KeychainStatus,
+  Alert,
+  MaintenanceWindow,
+  WindowInput,
+  EnvironmentMetrics,
+};
+export type { EnvironmentView } from './bindings/EnvironmentView';
+export type { MonitorView } from './bindings/MonitorView';
+export type { MonitorState } from './bindings/MonitorState';
+export type { Component } from './bindings/Component';
+export type { Measurement } from './bindings/Measurement';
+export type { Point } from './bindings/Point';
+export type { StoredResult } from './bindings/StoredResult';
+export type { SuccessMetric } from './bindings/SuccessMetric';
+export type { Format } from './bindings/Format';
+export type { CredentialKind } from './bindings/CredentialKind';
+export type { KeychainState } from './bindings/KeychainState';
 
 /** A failed command, carrying the code the UI may branch on. */
 export class IpcError extends Error {
@@ -143,6 +180,31 @@ export const ipc = {
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
     call<Decision>('sign_off', { launchId, role, verdict, comment }),
 
+  healthOverview: (launchId: string) => call<HealthOverview>('health_overview', { launchId }),
+  monitorHistory: (monitorId: string, hours: number) => call<MonitorHistory>('monitor_history', { monitorId, hours }),
+  saveEnvironment: (launchId: string, id: string | null, name: string, production: boolean) =>
+    call<Environment>('save_environment', { launchId, id, name, production }),
+  removeEnvironment: (launchId: string, id: string) => call<null>('remove_environment', { launchId, id }),
+  saveMonitor: (launchId: string, id: string | null, input: MonitorInput) =>
+    call<Monitor>('save_monitor', { launchId, id, input }),
+  removeMonitor: (launchId: string, id: string) => call<null>('remove_monitor', { launchId, id }),
+  /** The secret goes to the OS keychain; it never comes back to the window. */
+  addCredential: (input: CredentialInput, secret: string) => call<Credential>('add_credential', { input, secret }),
+  setCredentialSecret: (id: string, secret: string) => call<null>('set_credential_secret', { id, secret }),
+  removeCredential: (id: string) => call<null>('remove_credential', { id }),
+  keychainStatus: () => call<KeychainStatus>('keychain_status'),
+  acknowledgeAlert: (launchId: string, id: string, note: string) =>
+    call<Alert>('acknowledge_alert', { launchId, id, note }),
+  addMaintenance: (launchId: string, input: WindowInput) =>
+    call<MaintenanceWindow>('add_maintenance', { launchId, input }),
+  removeMaintenance: (launchId: string, id: string) => call<null>('remove_maintenance', { launchId, id }),
+  successMetrics: (launchId: string, hours: number) =>
+    call<EnvironmentMetrics[]>('success_metrics', { launchId, hours }),
+  importMonitors: (launchId: string, path: string) => call<string>('import_monitors', { launchId, path }),
+  probeNow: () => call<null>('probe_now'),
+  setRawRetention: (days: number) => call<number>('set_raw_retention', { days }),
+  startDemo: () => call<Launch>('start_demo'),
+
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
     call<string>('checklist_markdown', { launchId, filter, path }),
@@ -176,6 +238,11 @@ export function emptyFilter(): Filter {
 /** Calls `handler` whenever another program changed the store. */
 export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
   return listen('store-changed', () => handler());
+}
+
+/** Calls `handler` after the app stored new probe results or alert changes. */
+export function onHealthChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen('health-changed', () => handler());
 }
 
 /** The message to show for any thrown value, as a sentence. */
