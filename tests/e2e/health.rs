@@ -167,7 +167,8 @@ async fn a_monitor_with_a_keychain_credential_passes_fails_alerts_and_is_acknowl
     app.click("[data-testid=environment-is-production]").await;
     app.click("[data-testid=environment-save]").await;
     app.gone("[data-testid=environment-dialog]").await;
-    app.find("section[data-testid=environment-production]").await;
+    app.find("section[data-testid=environment-production]")
+        .await;
 
     // A credential: the secret is typed once and goes to the keychain.
     app.click("[data-testid=open-credentials]").await;
