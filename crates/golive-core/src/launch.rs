@@ -207,6 +207,7 @@ pub(crate) fn insert(
             "rehearsal_of": launch.rehearsal_of,
         }),
     )?;
+    crate::health::kpis::seed(tx, &launch.id, &template.success_targets)?;
     Ok(launch)
 }
 

@@ -373,6 +373,20 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// Checks a JSON path (`$.a.b[0]['c d']`); the error says what is wrong.
+pub fn json_path_steps(path: &str) -> Result<(), String> {
+    if !path.starts_with('$') {
+        return Err(format!("the JSON path `{path}` must start with $"));
+    }
+    parse_path(path).map(|_| ())
+}
+
+/// The value at a JSON path, `None` when the path leads nowhere.
+pub fn json_path_value<'a>(json: &'a Json, path: &str) -> Result<Option<&'a Json>, String> {
+    json_path_steps(path)?;
+    Ok(walk(json, &parse_path(path)?))
+}
+
 fn walk<'a>(json: &'a Json, steps: &[Step]) -> Option<&'a Json> {
     steps.iter().try_fold(json, |at, step| match step {
         Step::Key(key) => at.get(key.as_str()),

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod environments;
 pub mod format;
 pub mod import;
+pub mod kpis;
 pub mod maintenance;
 pub mod metrics;
 pub mod monitors;

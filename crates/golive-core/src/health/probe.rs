@@ -196,6 +196,44 @@ impl Prober {
         outcome
     }
 
+    /// The body at `url` (GET, the same redirect and credential rules as a
+    /// probe), for reading a KPI; the error says why there is none.
+    pub async fn read_text(
+        &self,
+        url: &str,
+        secret: &Secret,
+        timeout: Duration,
+    ) -> Result<String, String> {
+        if let Secret::Unavailable(why) = secret {
+            return Err(format!("credential unavailable: {why}"));
+        }
+        let monitor = Monitor {
+            id: String::new(),
+            environment_id: String::new(),
+            environment: String::new(),
+            production: false,
+            name: String::new(),
+            url: url.to_string(),
+            method: "GET".into(),
+            headers: Vec::new(),
+            body: None,
+            credential: None,
+            interval_s: 60,
+            timeout_ms: timeout.as_millis() as u32,
+            failure_threshold: 1,
+            success_threshold: 1,
+            conditions: Vec::new(),
+            format: super::format::Format::Plain,
+            ca_file: None,
+        };
+        match tokio::time::timeout(timeout, self.fetch(&monitor, secret, Timestamp::now())).await {
+            Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
+            Ok(Err((_, detail))) => Err(detail),
+            Ok(Ok(answer)) if (200..300).contains(&answer.status) => Ok(answer.body),
+            Ok(Ok(answer)) => Err(format!("status {}, expected 2xx", answer.status)),
+        }
+    }
+
     async fn fetch(
         &self,
         monitor: &Monitor,

@@ -8,6 +8,8 @@
 //!   connection (off the async threads), then reports what changed.
 //! - Secrets are read from the keychain once per credential and re-read
 //!   every few minutes or on [`Scheduler::reload`].
+//! - KPIs read from an endpoint (JSON or Prometheus) run the same way, on
+//!   their own interval.
 //! - Raw results past their retention are pruned hourly.
 
 use std::collections::HashMap;
@@ -18,6 +20,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::kpis::{self, Kpi};
 use super::monitors::Monitor;
 use super::probe::{Outcome, Prober, Secret};
 use super::record::{self, Recorded};
@@ -44,6 +47,16 @@ pub struct Scheduler {
 enum Command {
     Reload,
     ProbeNow,
+}
+
+/// What probes and KPI readings hand to the writer.
+enum Reading {
+    Probe(Outcome),
+    Kpi {
+        id: String,
+        at: jiff::Timestamp,
+        value: std::result::Result<f64, String>,
+    },
 }
 
 impl Drop for Scheduler {
@@ -100,27 +113,42 @@ fn all_monitors(store_path: &Path) -> Result<Vec<Monitor>> {
     Ok(all)
 }
 
-async fn load(store_path: &Path) -> (Vec<Monitor>, HashMap<String, Secret>) {
+/// What the scheduler runs: monitors and endpoint-read KPIs, with secrets.
+#[derive(Default)]
+struct Work {
+    monitors: Vec<Monitor>,
+    kpis: Vec<Kpi>,
+    secrets: HashMap<String, Secret>,
+}
+
+async fn load(store_path: &Path) -> Work {
     let path = store_path.to_path_buf();
     let loaded = tokio::task::spawn_blocking(move || -> Result<_> {
         let monitors = all_monitors(&path)?;
         let store = Store::open(&path, OpenMode::MustExist)?;
-        let credentials = sweep::credentials_of(store.conn(), &monitors)?;
-        Ok((monitors, credentials))
+        let kpis = kpis::readable(store.conn())?;
+        let mut credentials = sweep::credentials_of(store.conn(), &monitors)?;
+        for id in kpis.iter().filter_map(|k| k.credential.as_deref()) {
+            if !credentials.contains_key(id) {
+                credentials.insert(id.to_string(), super::credentials::get(store.conn(), id)?);
+            }
+        }
+        Ok((monitors, kpis, credentials))
     })
     .await;
     match loaded {
-        Ok(Ok((monitors, credentials))) => {
-            let secrets = sweep::read_secrets(credentials).await;
-            (monitors, secrets)
-        }
+        Ok(Ok((monitors, kpis, credentials))) => Work {
+            monitors,
+            kpis,
+            secrets: sweep::read_secrets(credentials).await,
+        },
         Ok(Err(error)) => {
             tracing::warn!(%error, "monitors could not be loaded; retrying at the next reload");
-            (Vec::new(), HashMap::new())
+            Work::default()
         }
         Err(error) => {
             tracing::warn!(%error, "loading monitors panicked");
-            (Vec::new(), HashMap::new())
+            Work::default()
         }
     }
 }
@@ -141,18 +169,21 @@ async fn run(
     store_path: PathBuf,
     limits: Limits,
     mut commands: mpsc::UnboundedReceiver<Command>,
-    results: mpsc::UnboundedSender<Outcome>,
+    results: mpsc::UnboundedSender<Reading>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let prober = Prober::new();
     let gates = Gates::new(limits);
-    let (mut monitors, mut secrets) = load(&store_path).await;
+    let mut work = load(&store_path).await;
     let mut secrets_read = Instant::now();
     let mut due: HashMap<String, Instant> = HashMap::new();
     let mut in_flight: HashMap<String, tokio::task::JoinHandle<()>> = HashMap::new();
     let now = Instant::now();
-    for m in &monitors {
+    for m in &work.monitors {
         due.insert(m.id.clone(), now + first_delay(interval(m)));
+    }
+    for k in &work.kpis {
+        due.insert(kpi_key(k), now + first_delay(kpi_interval(k)));
     }
     loop {
         let next = due
@@ -172,34 +203,54 @@ async fn run(
             command = commands.recv() => {
                 let Some(command) = command else { return };
                 let probe_all = matches!(command, Command::ProbeNow);
-                let (fresh, fresh_secrets) = load(&store_path).await;
-                secrets = fresh_secrets;
+                let fresh = load(&store_path).await;
                 secrets_read = Instant::now();
                 let now = Instant::now();
-                due.retain(|id, _| fresh.iter().any(|m| &m.id == id));
-                for m in &fresh {
-                    let changed = monitors.iter().find(|old| old.id == m.id) != Some(m);
+                due.retain(|id, _| {
+                    fresh.monitors.iter().any(|m| &m.id == id) || fresh.kpis.iter().any(|k| &kpi_key(k) == id)
+                });
+                for m in &fresh.monitors {
+                    let changed = work.monitors.iter().find(|old| old.id == m.id) != Some(m);
                     if probe_all || changed {
                         due.insert(m.id.clone(), now);
                     }
                 }
-                monitors = fresh;
+                for k in &fresh.kpis {
+                    let old = work.kpis.iter().find(|old| old.id == k.id);
+                    let changed = old.is_none_or(|o| o.url != k.url || o.selector != k.selector || o.interval_s != k.interval_s);
+                    if probe_all || changed {
+                        due.insert(kpi_key(k), now);
+                    }
+                }
+                work = fresh;
             }
             _ = tokio::time::sleep_until(next) => {
                 if secrets_read.elapsed() > SECRET_REFRESH {
                     let path = store_path.clone();
-                    let credentials = tokio::task::spawn_blocking(move || -> Result<_> {
-                        let store = Store::open(&path, OpenMode::MustExist)?;
-                        sweep::credentials_of(store.conn(), &all_monitors(&path)?)
-                    }).await;
-                    if let Ok(Ok(credentials)) = credentials {
-                        secrets = sweep::read_secrets(credentials).await;
-                    }
+                    let mut refreshed = load(&path).await;
+                    std::mem::swap(&mut work.secrets, &mut refreshed.secrets);
                     secrets_read = Instant::now();
                 }
                 in_flight.retain(|_, task| !task.is_finished());
                 let now = Instant::now();
-                for m in &monitors {
+                for k in &work.kpis {
+                    let key = kpi_key(k);
+                    let Some(when) = due.get(&key).copied() else { continue };
+                    if when > now || in_flight.contains_key(&key) {
+                        continue;
+                    }
+                    due.insert(key.clone(), now + kpi_interval(k) + jitter(kpi_interval(k)));
+                    let secret = match &k.credential {
+                        None => Secret::None,
+                        Some(id) => work.secrets.get(id).cloned().unwrap_or_else(|| Secret::Unavailable(format!("the credential {id:?} was not read"))),
+                    };
+                    let (prober, kpi, results) = (prober.clone(), k.clone(), results.clone());
+                    in_flight.insert(key, tokio::spawn(async move {
+                        let value = kpis::read_now(&prober, &kpi, &secret).await;
+                        let _ = results.send(Reading::Kpi { id: kpi.id, at: jiff::Timestamp::now(), value });
+                    }));
+                }
+                for m in &work.monitors {
                     let Some(when) = due.get(&m.id).copied() else { continue };
                     if when > now {
                         continue;
@@ -210,10 +261,10 @@ async fn run(
                         continue;
                     }
                     let (gates, prober, monitor, results) = (gates.clone(), prober.clone(), m.clone(), results.clone());
-                    let secret = sweep::secret_for(m, &secrets);
+                    let secret = sweep::secret_for(m, &work.secrets);
                     in_flight.insert(m.id.clone(), tokio::spawn(async move {
                         let outcome = gates.probe(&prober, &monitor, &secret).await;
-                        let _ = results.send(outcome);
+                        let _ = results.send(Reading::Probe(outcome));
                     }));
                 }
             }
@@ -225,10 +276,18 @@ fn interval(monitor: &Monitor) -> Duration {
     Duration::from_secs(u64::from(monitor.interval_s.max(1)))
 }
 
+fn kpi_interval(kpi: &Kpi) -> Duration {
+    Duration::from_secs(u64::from(kpi.interval_s.max(5)))
+}
+
+fn kpi_key(kpi: &Kpi) -> String {
+    format!("kpi:{}", kpi.id)
+}
+
 async fn writer(
     store_path: PathBuf,
     actor: Actor,
-    mut outcomes: mpsc::UnboundedReceiver<Outcome>,
+    mut outcomes: mpsc::UnboundedReceiver<Reading>,
     on_recorded: OnRecorded,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -267,7 +326,18 @@ async fn writer(
         let (actor, count) = (actor.clone(), batch.len());
         let written = tokio::task::spawn_blocking(move || {
             let change = Change::new(actor, jiff::Timestamp::now());
-            let recorded = record::store(&mut store, &change, &batch);
+            let mut probes = Vec::with_capacity(batch.len());
+            for reading in batch {
+                match reading {
+                    Reading::Probe(outcome) => probes.push(outcome),
+                    Reading::Kpi { id, at, value } => {
+                        if let Err(error) = kpis::store_reading(&store, &id, at, &value) {
+                            tracing::warn!(%error, "a KPI reading could not be stored");
+                        }
+                    }
+                }
+            }
+            let recorded = record::store(&mut store, &change, &probes);
             if prune && let Err(error) = record::prune(&store, change.at) {
                 tracing::warn!(%error, "pruning old probe results failed");
             }

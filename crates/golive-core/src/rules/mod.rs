@@ -7,6 +7,7 @@
 //! touching how rules are parsed, checked, evaluated, shown or recorded.
 
 mod contacts;
+mod health;
 mod section;
 mod signoffs;
 
@@ -21,6 +22,9 @@ const KINDS: &[&dyn RuleKind] = &[
     &signoffs::SignoffsGo,
     &contacts::RolesHaveContacts,
     &section::SectionDone,
+    &health::MonitoringActive,
+    &health::MonitorsPassing,
+    &health::SuccessMetricsRecorded,
 ];
 
 /// One kind of rule.

@@ -17,6 +17,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_readiness.sql"),
     include_str!("migrations/0003_health.sql"),
+    include_str!("migrations/0004_kpis.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
