@@ -56,6 +56,10 @@ const COMMANDS: &[&str] = &[
     "probe_now",
     "set_raw_retention",
     "start_demo",
+    "list_kpis",
+    "save_kpi",
+    "remove_kpi",
+    "record_kpi",
 ];
 
 fn main() {

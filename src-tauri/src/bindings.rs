@@ -44,6 +44,8 @@ fn export_all(dir: &Path) {
         golive_core::secrets::KeychainStatus::export_all(cfg),
         golive_core::health::format::Format::export_all(cfg),
         golive_core::ErrorCode::export_all(cfg),
+        golive_core::health::kpis::Kpi::export_all(cfg),
+        golive_core::health::kpis::KpiInput::export_all(cfg),
     ];
     for export in exports {
         export.expect("export TypeScript bindings");

@@ -80,6 +80,10 @@ pub fn run() {
             commands::health::probe_now,
             commands::health::set_raw_retention,
             commands::health::start_demo,
+            commands::health::list_kpis,
+            commands::health::save_kpi,
+            commands::health::remove_kpi,
+            commands::health::record_kpi,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -380,5 +380,24 @@ async fn try_the_demo_creates_a_launch_with_live_health() {
         .await;
     }
     app.screenshot("health-demo").await;
+
+    // A KPI from a survey, entered by hand: a bad value is refused, a good one meets its target.
+    app.click("[data-testid=kpi-record-satisfaction]").await;
+    app.type_into("[data-testid=kpi-value]", "1o5").await;
+    app.click("[data-testid=kpi-save]").await;
+    app.wait_for_text("[data-testid=kpi-error]", "Enter a number")
+        .await;
+    app.type_into("[data-testid=kpi-value]", "96.5").await;
+    app.type_into("[data-testid=kpi-note]", "December survey")
+        .await;
+    app.click("[data-testid=kpi-save]").await;
+    app.wait_for_attr(
+        "[data-testid=kpi-satisfaction]",
+        "data-met",
+        "yes",
+        Duration::from_secs(10),
+    )
+    .await;
+    app.screenshot("health-kpis").await;
     app.quit().await;
 }

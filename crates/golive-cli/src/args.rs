@@ -174,6 +174,9 @@ pub enum Command {
         #[arg(long, default_value_t = 24)]
         hours: u32,
     },
+    /// KPIs: success metrics entered by hand or read from JSON/Prometheus endpoints
+    #[command(subcommand)]
+    Kpi(KpiCommand),
     /// The demo platform: a simulated production on 127.0.0.1
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -616,4 +619,69 @@ pub enum DemoCommand {
         #[arg(long, env = "GOLIVE_DEMO_TOKEN", default_value = "golive-demo-token")]
         token: String,
     },
+}
+
+#[derive(Args, Default)]
+pub struct KpiArgs {
+    /// The title, e.g. "Feature adoption"
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The unit, e.g. %, ms, h, users
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Target: at least this value
+    #[arg(long, conflicts_with_all = ["above", "below"])]
+    pub at_least: Option<f64>,
+    /// Target: more than this value
+    #[arg(long, conflicts_with = "below")]
+    pub above: Option<f64>,
+    /// Target: less than this value
+    #[arg(long)]
+    pub below: Option<f64>,
+    /// manual (default), json or prometheus
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The endpoint to read (json, prometheus)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// A JSON path ($.adoption.rate) or a Prometheus series (app_active_users{env="prod"})
+    #[arg(long = "read", value_name = "PATH|SERIES")]
+    pub selector: Option<String>,
+    /// A credential id for the endpoint
+    #[arg(long)]
+    pub credential: Option<String>,
+    /// Seconds between readings [default: 300]
+    #[arg(long)]
+    pub interval: Option<u32>,
+}
+
+#[derive(Subcommand)]
+pub enum KpiCommand {
+    /// The KPIs with their latest value, target and whether it is met
+    List,
+    /// Add a KPI
+    Add {
+        /// A key, e.g. feature-adoption
+        key: String,
+        #[command(flatten)]
+        details: KpiArgs,
+    },
+    /// Change a KPI; options left out keep their value
+    Edit {
+        key: String,
+        #[command(flatten)]
+        details: KpiArgs,
+    },
+    /// Remove a KPI and its history
+    Rm { key: String },
+    /// Record a value by hand, e.g. a survey result
+    Record {
+        key: String,
+        value: f64,
+        /// Where the value comes from
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Read a KPI from its endpoint now and record the value
+    Read { key: String },
 }

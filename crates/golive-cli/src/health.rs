@@ -15,10 +15,11 @@ use jiff::ToSpan;
 use serde::Serialize;
 
 use crate::args::{
-    AlertCommand, DemoCommand, EnvCommand, MaintenanceCommand, MonitorArgs, MonitorCommand,
-    SecretCommand,
+    AlertCommand, DemoCommand, EnvCommand, KpiArgs, KpiCommand, MaintenanceCommand, MonitorArgs,
+    MonitorCommand, SecretCommand,
 };
 use crate::{Context, Failure, emit};
+use golive_core::health::kpis::{self, Kpi, KpiInput, KpiSource};
 
 fn invalid(message: impl Into<String>) -> Failure {
     Failure {
@@ -748,5 +749,158 @@ pub fn demo_launch(cx: &mut Context, port: u16, token: &str) -> Result<(), Failu
             l.name, l.id, l.id
         )
     });
+    Ok(())
+}
+
+fn kpi_input(key: &str, args: KpiArgs, base: Option<&Kpi>) -> Result<KpiInput, Failure> {
+    let targets_given = args.at_least.is_some() || args.above.is_some() || args.below.is_some();
+    let source = match args.source {
+        Some(text) => Some(KpiSource::parse(&text)?),
+        None => base.map(|b| b.source),
+    };
+    Ok(KpiInput {
+        key: key.to_string(),
+        title: args
+            .title
+            .or_else(|| base.map(|b| b.title.clone()))
+            .unwrap_or_default(),
+        unit: args
+            .unit
+            .or_else(|| base.map(|b| b.unit.clone()))
+            .unwrap_or_default(),
+        at_least: if targets_given {
+            args.at_least
+        } else {
+            base.and_then(|b| b.at_least)
+        },
+        above: if targets_given {
+            args.above
+        } else {
+            base.and_then(|b| b.above)
+        },
+        below: if targets_given {
+            args.below
+        } else {
+            base.and_then(|b| b.below)
+        },
+        source,
+        url: args.url.or_else(|| base.and_then(|b| b.url.clone())),
+        selector: args
+            .selector
+            .or_else(|| base.and_then(|b| b.selector.clone())),
+        credential: args
+            .credential
+            .or_else(|| base.and_then(|b| b.credential.clone())),
+        interval_s: args.interval.or(base.map(|b| b.interval_s)),
+    })
+}
+
+fn render_kpis(list: &[Kpi]) -> String {
+    let mut out = String::new();
+    for k in list {
+        let value = k
+            .latest
+            .as_ref()
+            .and_then(|v| v.value)
+            .map(|v| format!("{v} {}", k.unit))
+            .unwrap_or_else(|| "no value yet".into());
+        let mark = match k.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "",
+        };
+        let source = match k.source {
+            KpiSource::Manual => "by hand".to_string(),
+            _ => format!("{} {}", k.source.key(), k.selector.as_deref().unwrap_or("")),
+        };
+        out.push_str(&format!(
+            "{:<22} {:<32} {:>14}  {:<10} {:<6} {}\n",
+            k.key, k.title, value, k.target, mark, source
+        ));
+        if let Some(error) = &k.last_error {
+            out.push_str(&format!("{:<22} last reading failed: {error}\n", ""));
+        }
+    }
+    out
+}
+
+pub fn kpi_command(cx: &mut Context, command: KpiCommand) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    match command {
+        KpiCommand::List => {
+            emit(cx.json, &kpis::list(cx.store.conn(), &launch.id)?, |l| {
+                render_kpis(l)
+            });
+        }
+        KpiCommand::Add { key, details } => {
+            let input = kpi_input(&key, details, None)?;
+            let kpi = kpis::save(&mut cx.store, &cx.change, &launch.id, None, &input)?;
+            emit(cx.json, &kpi, |k| {
+                format!(
+                    "Added the KPI {} ({}), target {}.\n",
+                    k.key, k.title, k.target
+                )
+            });
+        }
+        KpiCommand::Edit { key, details } => {
+            let before = kpis::get(cx.store.conn(), &launch.id, &key)?;
+            let input = kpi_input(&before.key, details, Some(&before))?;
+            let kpi = kpis::save(
+                &mut cx.store,
+                &cx.change,
+                &launch.id,
+                Some(&before.id),
+                &input,
+            )?;
+            emit(cx.json, &kpi, |k| format!("Saved the KPI {}.\n", k.key));
+        }
+        KpiCommand::Rm { key } => {
+            kpis::remove(&mut cx.store, &cx.change, &launch.id, &key)?;
+            if !cx.json {
+                println!("Removed the KPI {key} and its history.");
+            }
+        }
+        KpiCommand::Record { key, value, note } => {
+            let kpi = kpis::record(&mut cx.store, &cx.change, &launch.id, &key, value, &note)?;
+            emit(cx.json, &kpi, |k| {
+                format!(
+                    "Recorded {value} {} for {}{}.\n",
+                    k.unit,
+                    k.title,
+                    match k.met {
+                        Some(true) => " (target met)",
+                        Some(false) => " (target MISSED)",
+                        None => "",
+                    }
+                )
+            });
+        }
+        KpiCommand::Read { key } => {
+            let kpi = kpis::get(cx.store.conn(), &launch.id, &key)?;
+            let secret = match &kpi.credential {
+                None => golive_core::health::probe::Secret::None,
+                Some(id) => {
+                    let credential = credentials::get(cx.store.conn(), id)?;
+                    match secrets::get(id) {
+                        Ok(value) => golive_core::health::probe::Secret::Ready(credential, value),
+                        Err(error) => {
+                            golive_core::health::probe::Secret::Unavailable(error.to_string())
+                        }
+                    }
+                }
+            };
+            let reading = runtime()?.block_on(kpis::read_now(&Prober::new(), &kpi, &secret));
+            kpis::store_reading(&cx.store, &kpi.id, cx.now, &reading)?;
+            match reading {
+                Ok(value) => {
+                    let kpi = kpis::get(cx.store.conn(), &launch.id, &kpi.id)?;
+                    emit(cx.json, &kpi, |k| {
+                        format!("{}: {value} {} (target {}).\n", k.title, k.unit, k.target)
+                    });
+                }
+                Err(why) => return Err(invalid(format!("{} could not be read: {why}", kpi.title))),
+            }
+        }
+    }
     Ok(())
 }

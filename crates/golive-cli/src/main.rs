@@ -260,6 +260,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Alerts { action, resolved } => health::alerts_command(&mut cx, action, resolved)?,
         Command::Maintenance(command) => health::maintenance_command(&mut cx, command)?,
         Command::Metrics { hours } => health::metrics_command(&mut cx, hours)?,
+        Command::Kpi(command) => health::kpi_command(&mut cx, command)?,
         Command::Demo(DemoCommand::Launch { port, token }) => {
             health::demo_launch(&mut cx, port, &token)?
         }

@@ -411,3 +411,70 @@ kill -CONT "$pid"
     );
     assert!(took < Duration::from_secs(20), "bounded: {took:?}");
 }
+
+#[test]
+fn kpis_are_listed_recorded_by_hand_and_read_from_an_endpoint() {
+    use golive_demo::server::{Handler, Reply, Request, Server};
+    use std::sync::Arc;
+    let rt = runtime();
+    let handler: Handler = Arc::new(|_: &Request| {
+        Reply::with_type(
+            200,
+            "text/plain",
+            "# TYPE app_active_users gauge\napp_active_users{env=\"prod\"} 1520\n",
+        )
+    });
+    let server = rt
+        .block_on(Server::http(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            handler,
+        ))
+        .unwrap();
+    let cli = Cli::new();
+    cli.init();
+    let listed = cli.ok(&["kpi", "list"]);
+    assert!(
+        listed.contains("satisfaction") && listed.contains("no value yet"),
+        "{listed}"
+    );
+    let recorded = cli.ok(&[
+        "kpi",
+        "record",
+        "satisfaction",
+        "96.2",
+        "--note",
+        "December survey",
+    ]);
+    assert!(recorded.contains("(target met)"), "{recorded}");
+    let refused = cli.fails(&["kpi", "record", "satisfaction", "140"], 2);
+    assert!(refused.contains("between 0 and 100"), "{refused}");
+    let url = server.url("http", "/metrics");
+    cli.ok(&[
+        "kpi",
+        "edit",
+        "active-users",
+        "--source",
+        "prometheus",
+        "--url",
+        &url,
+        "--read",
+        "app_active_users{env=\"prod\"}",
+    ]);
+    let read = cli.ok(&["kpi", "read", "active-users"]);
+    assert!(read.contains("1520"), "{read}");
+    let json = cli.json(&["kpi", "list"]);
+    let users = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == "active-users")
+        .unwrap();
+    assert_eq!(users["latest"]["value"], 1520.0);
+    let bad = cli.fails(
+        &[
+            "kpi", "add", "x", "--title", "X", "--source", "json", "--url", &url, "--read", "users",
+        ],
+        2,
+    );
+    assert!(bad.contains("JSON path"), "{bad}");
+}

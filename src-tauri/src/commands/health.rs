@@ -8,6 +8,7 @@
 use golive_core::health::alerts::{self, Alert};
 use golive_core::health::credentials::{self, Credential, CredentialInput};
 use golive_core::health::environments::{self, Environment};
+use golive_core::health::kpis::{self, Kpi, KpiInput};
 use golive_core::health::maintenance::{self, Window, WindowInput};
 use golive_core::health::metrics::{self, EnvironmentMetrics};
 use golive_core::health::monitors::{self, Monitor, MonitorInput};
@@ -433,4 +434,71 @@ pub async fn resume_demo(app: &AppHandle) -> Result<(), CommandError> {
         ensure_demo(app).await?;
     }
     Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn list_kpis(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Vec<Kpi>, CommandError> {
+    state
+        .with_store(move |store, _| kpis::list(store.conn(), &launch_id))
+        .await
+}
+
+/// Adds a KPI, or changes the one with `id`; the scheduler reads it from then on.
+#[tauri::command]
+#[tracing::instrument(skip(state, health), err(Debug))]
+pub async fn save_kpi(
+    state: State<'_, AppState>,
+    health: State<'_, HealthRuntime>,
+    launch_id: String,
+    id: Option<String>,
+    input: KpiInput,
+) -> Result<Kpi, CommandError> {
+    let saved = state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            kpis::save(store, &change, &launch_id, id.as_deref(), &input)
+        })
+        .await?;
+    health.reload();
+    Ok(saved)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, health), err(Debug))]
+pub async fn remove_kpi(
+    state: State<'_, AppState>,
+    health: State<'_, HealthRuntime>,
+    launch_id: String,
+    id: String,
+) -> Result<(), CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            kpis::remove(store, &change, &launch_id, &id)
+        })
+        .await?;
+    health.reload();
+    Ok(())
+}
+
+/// Records a value entered by hand.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn record_kpi(
+    state: State<'_, AppState>,
+    launch_id: String,
+    id: String,
+    value: f64,
+    note: String,
+) -> Result<Kpi, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            kpis::record(store, &change, &launch_id, &id, value, &note)
+        })
+        .await
 }

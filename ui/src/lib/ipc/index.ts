@@ -39,6 +39,8 @@ import type { Alert } from './bindings/Alert';
 import type { Window as MaintenanceWindow } from './bindings/Window';
 import type { WindowInput } from './bindings/WindowInput';
 import type { EnvironmentMetrics } from './bindings/EnvironmentMetrics';
+import type { Kpi } from './bindings/Kpi';
+import type { KpiInput } from './bindings/KpiInput';
 
 export type {
   AppInfo,
@@ -90,7 +92,11 @@ export type {
   MaintenanceWindow,
   WindowInput,
   EnvironmentMetrics,
+  Kpi,
+  KpiInput,
 };
+export type { KpiSource } from './bindings/KpiSource';
+export type { KpiValue } from './bindings/KpiValue';
 export type { EnvironmentView } from './bindings/EnvironmentView';
 export type { MonitorView } from './bindings/MonitorView';
 export type { MonitorState } from './bindings/MonitorState';
@@ -204,6 +210,11 @@ export const ipc = {
   probeNow: () => call<null>('probe_now'),
   setRawRetention: (days: number) => call<number>('set_raw_retention', { days }),
   startDemo: () => call<Launch>('start_demo'),
+  listKpis: (launchId: string) => call<Kpi[]>('list_kpis', { launchId }),
+  saveKpi: (launchId: string, id: string | null, input: KpiInput) => call<Kpi>('save_kpi', { launchId, id, input }),
+  removeKpi: (launchId: string, id: string) => call<null>('remove_kpi', { launchId, id }),
+  recordKpi: (launchId: string, id: string, value: number, note: string) =>
+    call<Kpi>('record_kpi', { launchId, id, value, note }),
 
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
