@@ -15,6 +15,7 @@ packages=(
   xdotool               # the end-to-end tests answer native file dialogs with it
   dbus gnome-keyring    # a real Secret Service (OS keychain) for the tests: scripts/with-keyring.sh
   dunst                 # a real notification daemon: the tests see alerts' desktop notifications arrive
+  curl                  # the baseline of the health-sweep benchmark (make bench)
 )
 
 if command -v dpkg-query >/dev/null; then

@@ -1,7 +1,9 @@
 //! The "large store" of QUALITY.md. So far: 1 launch with 1,000 checklist
 //! items (some assigned, with links, comments and auto-check rules), 200
-//! contacts, sign-offs and 100,000 audit events; later capabilities add
-//! their data (monitors with probe history, runs with log lines) here.
+//! contacts, sign-offs, 100,000 audit events, and 100 monitors with 30 days
+//! of probe history at one probe a minute (4.3 M results, with the rollups
+//! the app would have written); later capabilities add their data (runs
+//! with log lines) here.
 
 use std::path::Path;
 use std::time::Instant;
@@ -172,14 +174,128 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
         })?;
         written += n;
     }
+    let results = health_history(&mut store, &actor, &launch.id, 100, 30)?;
     store
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(format!(
-        "large store {}: 1 launch, {} items, {people} contacts, {} audit events, written in {:.1} s",
+        "large store {}: 1 launch, {} items, {people} contacts, {} audit events, 100 monitors with {results} probe results, written in {:.1} s",
         out.display(),
         keys.len(),
         written,
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// `monitors` monitors (production and staging) with one result a minute
+/// for the `days` before now: raw results, per-hour rollups for all of it
+/// and per-minute rollups for the last two days, as the app keeps them.
+/// About 1 in 500 probes fails and latencies wander between 20 and 400 ms.
+fn health_history(
+    store: &mut Store,
+    actor: &Actor,
+    launch_id: &str,
+    monitors: usize,
+    days: i64,
+) -> anyhow::Result<usize> {
+    use golive_core::health::rollup::Histogram;
+    use golive_core::health::{environments, monitors as monitor_defs, record};
+    let change = Change::new(actor.clone(), Timestamp::now());
+    for (name, production) in [("production", true), ("staging", false)] {
+        environments::add(store, &change, launch_id, name, production)?;
+    }
+    record::set_raw_retention_days(store, &change, 31)?;
+    let mut ids = Vec::with_capacity(monitors);
+    for n in 0..monitors {
+        let monitor = monitor_defs::add(
+            store,
+            &change,
+            launch_id,
+            &monitor_defs::MonitorInput {
+                environment: if n % 4 == 0 { "staging" } else { "production" }.into(),
+                name: format!("Service {n:03}"),
+                url: format!("https://service-{n:03}.example.com/health"),
+                conditions: vec![
+                    "status == 200".into(),
+                    "response_time < 1s else warn".into(),
+                ],
+                ..monitor_defs::MonitorInput::default()
+            },
+        )?;
+        ids.push(monitor.id);
+    }
+    let now_s = Timestamp::now().as_second().div_euclid(60) * 60;
+    let first_s = now_s - days * 86_400;
+    let minutes = (now_s - first_s) / 60;
+    let recent_minutes_from = now_s - 2 * 86_400;
+    let mut results = 0;
+    store.write(&change, |tx| {
+        let mut raw = tx.prepare(
+            "INSERT INTO probe_results (monitor_id, at_ms, verdict, latency_ms, status, reason, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut rollup = tx.prepare(
+            "INSERT INTO probe_rollups (monitor_id, bucket_s, start_s, total, passed, warned, failed,
+                latency_sum_ms, latency_count, latency_max_ms, histogram)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (m, id) in ids.iter().enumerate() {
+            let mut hour = (0u32, 0u32, 0u64, 0u64, Histogram::default());
+            for minute in 0..minutes {
+                let at_s = first_s + minute * 60;
+                // A cheap, repeatable spread of latencies and failures.
+                let seed = (minute as u64).wrapping_mul(2_654_435_761).wrapping_add(m as u64 * 97);
+                let latency = 20 + seed % 380;
+                let failed = seed % 500 == 0;
+                raw.execute(rusqlite::params![
+                    id,
+                    at_s * 1000,
+                    if failed { "fail" } else { "pass" },
+                    latency as i64,
+                    if failed { 503 } else { 200 },
+                    failed.then_some("unexpected_status"),
+                    failed.then_some("status 503, expected 2xx"),
+                ])?;
+                results += 1;
+                let mut one = Histogram::default();
+                one.add(latency);
+                if at_s >= recent_minutes_from {
+                    rollup.execute(rusqlite::params![
+                        id,
+                        60,
+                        at_s,
+                        1,
+                        i64::from(!failed),
+                        i64::from(failed),
+                        latency as i64,
+                        1,
+                        latency as i64,
+                        one.to_bytes()
+                    ])?;
+                }
+                hour.0 += u32::from(!failed);
+                hour.1 += u32::from(failed);
+                hour.2 += latency;
+                hour.3 = hour.3.max(latency);
+                hour.4.merge(&one);
+                if (at_s + 60) % 3600 == 0 || minute == minutes - 1 {
+                    rollup.execute(rusqlite::params![
+                        id,
+                        3600,
+                        at_s.div_euclid(3600) * 3600,
+                        hour.0 + hour.1,
+                        hour.0,
+                        hour.1,
+                        hour.2 as i64,
+                        hour.0 + hour.1,
+                        hour.3 as i64,
+                        hour.4.to_bytes()
+                    ])?;
+                    hour = (0, 0, 0, 0, Histogram::default());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(results)
 }

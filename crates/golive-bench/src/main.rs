@@ -2,7 +2,9 @@
 //! golive against baselines taken in the same run. Figures are printed, never
 //! asserted: these machines are too noisy for timed assertions.
 
+mod endpoints;
 mod generate;
+mod health;
 mod measure;
 
 use std::path::PathBuf;
@@ -37,6 +39,19 @@ enum Command {
         /// Ticks measured for the p50/p99 figures
         #[arg(long, default_value_t = 400)]
         ticks: usize,
+        /// How long steady monitoring (500 monitors every 30 s) is watched
+        #[arg(long, default_value_t = 150)]
+        steady_seconds: u64,
+    },
+    /// (Used by `run`.) Serve health endpoints on loopback until stdin closes
+    #[command(hide = true)]
+    ServeEndpoints {
+        /// Servers answering 200 "ok"
+        #[arg(long)]
+        ports: usize,
+        /// Servers that accept and never answer
+        #[arg(long)]
+        silent_ports: usize,
     },
 }
 
@@ -46,7 +61,19 @@ fn main() -> anyhow::Result<()> {
             let report = generate::large_store(&out, items, events)?;
             println!("{report}");
         }
-        Command::Run { dir, ticks } => measure::run(&dir, ticks)?,
+        Command::Run {
+            dir,
+            ticks,
+            steady_seconds,
+        } => {
+            measure::run(&dir, ticks)?;
+            println!();
+            health::run(&dir, steady_seconds)?;
+        }
+        Command::ServeEndpoints {
+            ports,
+            silent_ports,
+        } => endpoints::serve(ports, silent_ports)?,
     }
     Ok(())
 }
