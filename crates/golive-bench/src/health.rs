@@ -185,7 +185,15 @@ fn sweep_vs_curl(dir: &Path) -> anyhow::Result<()> {
     for round in 0..4 {
         let started = Instant::now();
         let status = Command::new("curl")
-            .args(["--parallel", "--parallel-max", "64", "-s", "-K"])
+            .args([
+                "--parallel",
+                "--parallel-max",
+                "64",
+                "--no-progress-meter",
+                "-s",
+                "-K",
+            ])
+            .stderr(std::process::Stdio::null())
             .arg(&config)
             .status()
             .context("run curl (install it: apt-get install curl)")?;
