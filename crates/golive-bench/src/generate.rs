@@ -246,7 +246,7 @@ fn health_history(
                 // A cheap, repeatable spread of latencies and failures.
                 let seed = (minute as u64).wrapping_mul(2_654_435_761).wrapping_add(m as u64 * 97);
                 let latency = 20 + seed % 380;
-                let failed = seed % 500 == 0;
+                let failed = seed.is_multiple_of(500);
                 raw.execute(rusqlite::params![
                     id,
                     at_s * 1000,
