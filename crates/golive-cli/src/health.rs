@@ -348,23 +348,8 @@ pub fn secret_command(cx: &mut Context, command: SecretCommand) -> Result<u8, Fa
                         header_name,
                         origin,
                     };
-                    // The secret goes to the keychain first: if it cannot, no
-                    // credential without a secret is left in the store.
-                    let probe = credentials::Credential {
-                        id: id.trim().to_string(),
-                        label: String::new(),
-                        kind,
-                        header_name: input.header_name.clone(),
-                        origin: String::new(),
-                    };
-                    credentials::store_secret(&probe, &secret)?;
-                    let created = match credentials::add(&mut cx.store, &cx.change, &input) {
-                        Ok(created) => created,
-                        Err(error) => {
-                            let _ = secrets::delete(&probe.id);
-                            return Err(error.into());
-                        }
-                    };
+                    let created =
+                        credentials::add_with_secret(&mut cx.store, &cx.change, &input, &secret)?;
                     if !cx.json {
                         println!(
                             "Stored the secret of {:?} in the OS keychain; it is only ever sent to {}.",

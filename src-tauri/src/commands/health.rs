@@ -190,24 +190,7 @@ pub async fn add_credential(
     let added = state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
-            if credentials::find(store.conn(), &input.id)?.is_some() {
-                return Err(golive_core::Error::Conflict(format!(
-                    "there is a credential {:?} already; pick another id",
-                    input.id.trim()
-                )));
-            }
-            credentials::origin_of(&input.origin)?;
-            let draft = Credential {
-                id: input.id.trim().to_string(),
-                label: String::new(),
-                kind: input.kind,
-                header_name: input.header_name.clone(),
-                origin: String::new(),
-            };
-            credentials::store_secret(&draft, &secret)?;
-            credentials::add(store, &change, &input).inspect_err(|_| {
-                let _ = secrets::delete(&draft.id);
-            })
+            credentials::add_with_secret(store, &change, &input, &secret)
         })
         .await?;
     health.reload();

@@ -208,6 +208,36 @@ pub fn add(store: &mut Store, change: &Change, input: &CredentialInput) -> Resul
     store.write(change, |tx| insert(tx, input))
 }
 
+/// Adds a credential with its secret. The secret goes to the keychain
+/// first, so a keychain that refuses it leaves no credential without a
+/// secret in the store; an id that is taken is refused before the keychain
+/// is touched, so an existing credential's secret is never overwritten.
+pub fn add_with_secret(
+    store: &mut Store,
+    change: &Change,
+    input: &CredentialInput,
+    secret: &str,
+) -> Result<Credential> {
+    if find(store.conn(), &input.id)?.is_some() {
+        return Err(Error::Conflict(format!(
+            "there is a credential {:?} already; pick another id, or remove it first",
+            input.id.trim()
+        )));
+    }
+    origin_of(&input.origin)?;
+    let draft = Credential {
+        id: input.id.trim().to_string(),
+        label: String::new(),
+        kind: input.kind,
+        header_name: input.header_name.clone(),
+        origin: String::new(),
+    };
+    store_secret(&draft, secret)?;
+    add(store, change, input).inspect_err(|_| {
+        let _ = secrets::delete(&draft.id);
+    })
+}
+
 /// Checks a secret against its kind and puts it in the keychain.
 pub fn store_secret(credential: &Credential, secret: &str) -> Result<()> {
     let secret = secret.strip_suffix('\n').unwrap_or(secret);

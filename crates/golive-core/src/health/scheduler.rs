@@ -240,10 +240,7 @@ async fn run(
                         continue;
                     }
                     due.insert(key.clone(), now + kpi_interval(k) + jitter(kpi_interval(k)));
-                    let secret = match &k.credential {
-                        None => Secret::None,
-                        Some(id) => work.secrets.get(id).cloned().unwrap_or_else(|| Secret::Unavailable(format!("the credential {id:?} was not read"))),
-                    };
+                    let secret = sweep::secret_for(k.credential.as_deref(), &work.secrets);
                     let (prober, kpi, results) = (prober.clone(), k.clone(), results.clone());
                     in_flight.insert(key, tokio::spawn(async move {
                         let value = kpis::read_now(&prober, &kpi, &secret).await;
@@ -261,7 +258,7 @@ async fn run(
                         continue;
                     }
                     let (gates, prober, monitor, results) = (gates.clone(), prober.clone(), m.clone(), results.clone());
-                    let secret = sweep::secret_for(m, &work.secrets);
+                    let secret = sweep::secret_for(m.credential.as_deref(), &work.secrets);
                     in_flight.insert(m.id.clone(), tokio::spawn(async move {
                         let outcome = gates.probe(&prober, &monitor, &secret).await;
                         let _ = results.send(Reading::Probe(outcome));

@@ -69,9 +69,9 @@ pub async fn read_secrets(
     secrets
 }
 
-/// The secret a monitor's probe needs.
-pub fn secret_for(monitor: &Monitor, secrets: &HashMap<String, Secret>) -> Secret {
-    match &monitor.credential {
+/// The secret a probe or KPI reading with `credential` needs.
+pub fn secret_for(credential: Option<&str>, secrets: &HashMap<String, Secret>) -> Secret {
+    match credential {
         None => Secret::None,
         Some(id) => secrets
             .get(id)
@@ -125,7 +125,7 @@ pub async fn sweep(
     let mut tasks = tokio::task::JoinSet::new();
     for (index, monitor) in monitors.iter().enumerate() {
         let (gates, prober, monitor) = (gates.clone(), prober.clone(), monitor.clone());
-        let secret = secret_for(&monitor, secrets);
+        let secret = secret_for(monitor.credential.as_deref(), secrets);
         tasks.spawn(async move { (index, gates.probe(&prober, &monitor, &secret).await) });
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; monitors.len()];
