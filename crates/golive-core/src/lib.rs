@@ -9,6 +9,7 @@ pub mod actor;
 pub mod audit;
 pub mod calendar;
 pub mod contacts;
+pub mod deploy;
 pub mod error;
 pub mod health;
 pub mod launch;

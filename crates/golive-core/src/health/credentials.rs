@@ -254,6 +254,9 @@ pub fn store_secret(credential: &Credential, secret: &str) -> Result<()> {
             credential.id
         )));
     }
+    // Secrets also reach deployment triggers, whose output is masked; a
+    // secret too short to mask safely is refused for every use.
+    crate::deploy::mask::check_secret_length(&format!("{:?}", credential.id), secret)?;
     if credential.kind == CredentialKind::Basic && !secret.contains(':') {
         return Err(Error::InvalidInput(format!(
             "the secret of the basic-auth credential {:?} is user:password; nothing was stored",

@@ -168,6 +168,28 @@ pub fn remove(store: &mut Store, change: &Change, launch_id: &str, selector: &st
                 environment.name
             )));
         }
+        let triggers: i64 = tx.query_row(
+            "SELECT count(*) FROM triggers WHERE environment_id = ?1",
+            [&environment.id],
+            |row| row.get(0),
+        )?;
+        if triggers > 0 {
+            return Err(Error::Conflict(format!(
+                "the environment {:?} still has {triggers} deployment trigger(s); remove them first (`golive trigger rm`)",
+                environment.name
+            )));
+        }
+        let runs: i64 = tx.query_row(
+            "SELECT count(*) FROM runs WHERE environment_id = ?1",
+            [&environment.id],
+            |row| row.get(0),
+        )?;
+        if runs > 0 {
+            return Err(Error::Conflict(format!(
+                "the environment {:?} has {runs} deployment run(s) in its history; it stays for the record",
+                environment.name
+            )));
+        }
         tx.execute(
             "DELETE FROM maintenance_windows WHERE environment_id = ?1",
             [&environment.id],

@@ -25,7 +25,7 @@ pub mod record;
 pub mod rollup;
 pub mod scheduler;
 pub mod sweep;
-mod tls;
+pub(crate) mod tls;
 
 use serde::{Deserialize, Serialize};
 

@@ -185,7 +185,7 @@ const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 
 /// Headers that carry secrets belong in a credential (the keychain), never
 /// in the store.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+pub(crate) const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
 fn check(conn: &Connection, launch_id: &str, input: &MonitorInput) -> Result<Checked> {
     let invalid = |why: String| Err(Error::InvalidInput(why));

@@ -498,7 +498,7 @@ fn classify(error: reqwest::Error) -> (&'static str, String) {
 }
 
 /// An error and its causes in one line, without repeats.
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = source {

@@ -1,0 +1,143 @@
+//! Splitting a child's output into lines: every byte kept, a final line
+//! without newline included, a very long line cut into pieces only past
+//! [`MAX_LINE`], and every line masked before it leaves here.
+
+use super::mask::Masker;
+
+/// Longer lines are stored in pieces of this size (a megabyte line stays whole).
+pub const MAX_LINE: usize = 8 * 1024 * 1024;
+
+pub struct LineSplitter {
+    pending: Vec<u8>,
+    max: usize,
+    masker: Masker,
+}
+
+impl LineSplitter {
+    pub fn new(masker: Masker) -> LineSplitter {
+        LineSplitter::with_max(masker, MAX_LINE)
+    }
+
+    pub fn with_max(masker: Masker, max: usize) -> LineSplitter {
+        // A piece must be able to hold the longest secret form whole.
+        let max = max.max(masker.longest() * 2 + 16);
+        LineSplitter {
+            pending: Vec::new(),
+            max,
+            masker,
+        }
+    }
+
+    /// The complete lines `chunk` ends, masked, without their `\n` (or `\r\n`).
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<String>) {
+        let mut rest = chunk;
+        while let Some(at) = memchr(b'\n', rest) {
+            let (head, tail) = rest.split_at(at);
+            if self.pending.is_empty() {
+                out.push(self.finish_line(head));
+            } else {
+                self.pending.extend_from_slice(head);
+                let line = std::mem::take(&mut self.pending);
+                out.push(self.finish_line(&line));
+            }
+            rest = &tail[1..];
+        }
+        self.pending.extend_from_slice(rest);
+        while self.pending.len() > self.max {
+            self.cut_piece(out);
+        }
+    }
+
+    /// The final line when the output ended without a newline.
+    pub fn finish(&mut self) -> Option<String> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let line = std::mem::take(&mut self.pending);
+        Some(self.finish_line(&line))
+    }
+
+    fn finish_line(&self, line: &[u8]) -> String {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        String::from_utf8_lossy(&self.masker.mask(line)).into_owned()
+    }
+
+    /// Stores the front of an over-long line as a piece of its own, never
+    /// cutting through a secret: the cut moves to before any secret form
+    /// that crosses it, and what follows it waits for more bytes.
+    fn cut_piece(&mut self, out: &mut Vec<String>) {
+        let mut cut = self.max - self.masker.longest();
+        for range in self.masker.matches(&self.pending) {
+            if range.start < cut && range.end > cut {
+                cut = range.start;
+            }
+        }
+        // Never cut inside a UTF-8 character.
+        while cut > 0 && cut < self.pending.len() && (self.pending[cut] & 0xC0) == 0x80 {
+            cut -= 1;
+        }
+        if cut == 0 {
+            cut = self.max;
+        }
+        let rest = self.pending.split_off(cut);
+        let piece = std::mem::replace(&mut self.pending, rest);
+        out.push(String::from_utf8_lossy(&self.masker.mask(&piece)).into_owned());
+    }
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]], masker: Masker, max: usize) -> Vec<String> {
+        let mut splitter = LineSplitter::with_max(masker, max);
+        let mut out = Vec::new();
+        for chunk in chunks {
+            splitter.feed(chunk, &mut out);
+        }
+        out.extend(splitter.finish());
+        out
+    }
+
+    #[test]
+    fn lines_across_chunks_and_a_final_partial_line_are_kept() {
+        let lines = split(
+            &[b"one\ntw", b"o\r\n\nthr", b"ee"],
+            Masker::none(),
+            MAX_LINE,
+        );
+        assert_eq!(lines, ["one", "two", "", "three"]);
+    }
+
+    #[test]
+    fn a_secret_split_across_writes_is_masked() {
+        let masker = Masker::new(["hunter22"]);
+        let lines = split(&[b"pass=hun", b"ter", b"22 ok\n"], masker, MAX_LINE);
+        assert_eq!(lines, ["pass=*** ok"]);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_into_pieces_without_cutting_a_secret() {
+        let masker = Masker::new(["hunter22"]);
+        // Pieces of 64 bytes; the secret straddles the first cut.
+        let mut line = vec![b'x'; 50];
+        line.extend_from_slice(b"hunter22");
+        line.extend(vec![b'y'; 100]);
+        let lines = split(&[&line[..55], &line[55..]], masker, 64);
+        let joined = lines.concat();
+        assert!(!joined.contains("hunter22"), "{lines:?}");
+        assert!(joined.contains("***"));
+        assert_eq!(joined.len(), 150 + 3, "every other byte kept: {lines:?}");
+        assert!(lines.len() >= 2);
+    }
+
+    #[test]
+    fn invalid_utf8_is_kept_as_replacement_characters() {
+        let lines = split(&[b"caf\xe9\n"], Masker::none(), MAX_LINE);
+        assert_eq!(lines, ["caf\u{fffd}"]);
+    }
+}

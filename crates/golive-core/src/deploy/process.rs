@@ -1,0 +1,158 @@
+//! The child's process group: started as its own group so golive can stop
+//! everything it forked, and found again after a crash.
+//!
+//! On Unix the child is the leader of a new process group (`setpgid(0, 0)`
+//! through `process_group(0)`): TERM and KILL go to the whole group.
+//! Elsewhere only the child itself can be stopped (see ARCHITECTURE.md).
+
+use std::process::Command;
+
+/// A signal golive sends to a run's process group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Term,
+    Kill,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Term => "TERM",
+            Signal::Kill => "KILL",
+        }
+    }
+}
+
+/// Makes the command start its own process group.
+pub fn own_group(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    #[cfg(not(unix))]
+    let _ = command;
+}
+
+/// Sends `signal` to every process of the group. False when none is left.
+pub fn signal_group(pgid: u32, signal: Signal) -> bool {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{Signal as Sig, killpg};
+        let Some(pgid) = pid(pgid) else {
+            return false;
+        };
+        let number = match signal {
+            Signal::Term => Sig::SIGTERM,
+            Signal::Kill => Sig::SIGKILL,
+        };
+        killpg(pgid, number).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (pgid, signal);
+        false
+    }
+}
+
+/// Whether any process of the group is still alive (zombies included).
+pub fn group_alive(pgid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(pgid) = pid(pgid) else {
+            return false;
+        };
+        // No signal: only whether the group exists (EPERM: it does, not ours).
+        matches!(
+            nix::sys::signal::killpg(pgid, None),
+            Ok(()) | Err(nix::errno::Errno::EPERM)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pgid;
+        false
+    }
+}
+
+/// This process: its pid and a token of when it started, so a later process
+/// that happens to get the same pid is not taken for it.
+pub fn this_process() -> (u32, Option<String>) {
+    let pid = std::process::id();
+    (pid, start_token(pid))
+}
+
+/// Whether the golive process that owns a run is still alive.
+pub fn owner_alive(pid: u32, start: Option<&str>) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(raw) = self::pid(pid) else {
+            return false;
+        };
+        let exists = matches!(
+            nix::sys::signal::kill(raw, None),
+            Ok(()) | Err(nix::errno::Errno::EPERM)
+        );
+        if !exists {
+            return false;
+        }
+        match (start, start_token(pid)) {
+            (Some(recorded), Some(now)) => recorded == now,
+            _ => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (pid, start);
+        false
+    }
+}
+
+/// A pid golive may signal: never 0 or 1 (which would mean "everything").
+#[cfg(unix)]
+fn pid(raw: u32) -> Option<nix::unistd::Pid> {
+    i32::try_from(raw)
+        .ok()
+        .filter(|p| *p > 1)
+        .map(nix::unistd::Pid::from_raw)
+}
+
+/// The process's start time in clock ticks since boot (Linux), plus the boot
+/// id so it cannot match across reboots.
+fn start_token(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may contain spaces and parentheses; the
+    // fields after the last ')' are plain numbers. Start time is field 22.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let start = after.split_whitespace().nth(19)?;
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+    Some(format!("{}:{start}", boot.trim()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_a_changed_token_is_not() {
+        let (pid, token) = this_process();
+        assert!(owner_alive(pid, token.as_deref()));
+        if token.is_some() {
+            assert!(!owner_alive(pid, Some("another-boot:1")));
+        }
+    }
+
+    #[test]
+    fn a_group_is_signalled_until_it_is_gone() {
+        let mut command = Command::new("sleep");
+        command.arg("30");
+        own_group(&mut command);
+        let mut child = command.spawn().unwrap();
+        let pgid = child.id();
+        assert!(group_alive(pgid));
+        assert!(signal_group(pgid, Signal::Term));
+        child.wait().unwrap();
+        assert!(!group_alive(pgid), "the reaped group is gone");
+        assert!(!signal_group(pgid, Signal::Kill));
+    }
+}

@@ -1,0 +1,442 @@
+//! Running a trigger from start to end, the same way for the app and the
+//! command line: the gate and the confirmation, the secrets from the
+//! keychain, pre-deployment checks, the environment lock, the run itself,
+//! and post-deployment validation after a successful deploy.
+//!
+//! This is an edge like the scheduler: it runs for minutes, so it reads the
+//! clock itself for each step it records.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::runner::{self, CommandRun, LogWriter};
+use super::runs::{
+    self, CheckedMonitor, Ended, Run, Start, SweepResult, Validation, ValidationStep,
+};
+use super::triggers::{self, Trigger, TriggerSpec};
+use super::webhook::{self, Vars, WebhookRun};
+use super::{Action, RunSink, RunState, gate, mask};
+use crate::actor::{Actor, Change};
+use crate::health::credentials::{self, Credential};
+use crate::health::probe::{ProbeVerdict, Prober};
+use crate::health::{monitors, record, sweep};
+use crate::secrets;
+use crate::store::{OpenMode, Store};
+use crate::{Error, Result, format_timestamp, launch};
+
+/// What the person starting a run says.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Request {
+    /// The trigger's id, name, or ENV/NAME.
+    pub trigger: String,
+    /// The environment's name, typed, for a production run.
+    pub confirm: Option<String>,
+    pub version: Option<String>,
+    pub reason: Option<String>,
+    /// Why a production deploy goes ahead without GO.
+    pub gate_override: Option<String>,
+    /// Why a deploy goes ahead although pre-deployment checks fail.
+    pub checks_override: Option<String>,
+}
+
+fn change(actor: &Actor) -> Change {
+    Change::new(actor.clone(), Timestamp::now())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
+/// Runs `request` to its end (and, for a deploy that succeeded, its
+/// validation). `started` hears about the run as soon as it holds the lock,
+/// so a caller can show it live. Errors are refusals before anything ran.
+pub fn run(
+    store_path: &Path,
+    actor: &Actor,
+    launch_id: &str,
+    request: &Request,
+    sink: Arc<dyn RunSink>,
+    started: impl FnOnce(&Run),
+) -> Result<Run> {
+    let mut store = Store::open(store_path, OpenMode::MustExist)?;
+    runs::recover(&mut store, &change(actor))?;
+    let trigger = triggers::get(store.conn(), launch_id, &request.trigger)?;
+    let gate = gate::gate(store.conn(), launch_id, &trigger)?;
+    gate::check(
+        &gate,
+        request.confirm.as_deref(),
+        request.gate_override.as_deref(),
+    )?;
+    let secrets = read_secrets(store.conn(), &trigger)?;
+    let precheck = if trigger.action == Action::Deploy {
+        let result = check_environment(&mut store, actor, launch_id, &trigger.environment_id)?;
+        let overridden = request
+            .checks_override
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+        if !result.passed && !overridden {
+            store.write(&change(actor), |tx| {
+                tx.audit(
+                    Some(launch_id),
+                    "run.blocked",
+                    &format!("trigger:{}", trigger.id),
+                    serde_json::json!({
+                        "trigger": trigger.name,
+                        "environment": trigger.environment,
+                        "precheck": result.summary(),
+                    }),
+                )
+            })?;
+            return Err(Error::Conflict(format!(
+                "pre-deployment checks failed on {}: {}. Nothing was started. Fix them, or deploy anyway with a reason (--checks-override-reason \"…\")",
+                trigger.environment,
+                result.summary()
+            )));
+        }
+        Some(result)
+    } else {
+        None
+    };
+    let start = Start {
+        version: request.version.clone(),
+        reason: request.reason.clone(),
+        gate_override: request.gate_override.clone().filter(|_| !gate.open()),
+        checks_override: request
+            .checks_override
+            .clone()
+            .filter(|_| precheck.as_ref().is_some_and(|p| !p.passed)),
+        precheck,
+        ..Start::default()
+    };
+    let run = execute(
+        &mut store,
+        store_path,
+        actor,
+        &trigger,
+        &start,
+        &secrets,
+        sink.clone(),
+        started,
+    )?;
+    if run.action == Action::Deploy && run.state == RunState::Succeeded {
+        return validate(&mut store, store_path, actor, launch_id, &run, sink);
+    }
+    Ok(run)
+}
+
+/// Takes the lock, runs the trigger, records its end.
+#[allow(clippy::too_many_arguments)]
+fn execute(
+    store: &mut Store,
+    store_path: &Path,
+    actor: &Actor,
+    trigger: &Trigger,
+    start: &Start,
+    secrets: &HashMap<String, String>,
+    sink: Arc<dyn RunSink>,
+    started: impl FnOnce(&Run),
+) -> Result<Run> {
+    let run = runs::begin(store, &change(actor), trigger, start)?;
+    tracing::info!(run = %run.id, trigger = %trigger.name, environment = %trigger.environment, "run started");
+    started(&run);
+    let launch = launch::get(store.conn(), &run.launch_id)?;
+    let timeout = trigger.timeout_s.map(|s| Duration::from_secs(u64::from(s)));
+    let ended = match &trigger.spec {
+        TriggerSpec::Command(spec) => {
+            let secret_env = spec
+                .secret_env
+                .iter()
+                .map(|var| {
+                    (
+                        var.name.clone(),
+                        secrets.get(&var.credential).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            runner::execute(CommandRun {
+                store_path,
+                run: &run,
+                spec,
+                secret_env,
+                golive_env: golive_env(&launch.name, &run),
+                timeout,
+                sink,
+            })
+        }
+        TriggerSpec::Webhook(spec) => {
+            let credential: Option<(Credential, String)> = match &spec.credential {
+                Some(id) => Some((
+                    credentials::get(store.conn(), id)?,
+                    secrets.get(id).cloned().unwrap_or_default(),
+                )),
+                None => None,
+            };
+            let masker = mask::Masker::new(credential.iter().map(|(_, s)| s.as_str()));
+            run_webhook(
+                store_path,
+                &run,
+                spec,
+                credential,
+                masker,
+                timeout,
+                &launch.name,
+                sink,
+            )
+        }
+    };
+    let run = runs::finish(store, &change(actor), &run.id, &ended)?;
+    tracing::info!(run = %run.id, state = run.state.key(), "run ended");
+    Ok(run)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_webhook(
+    store_path: &Path,
+    run: &Run,
+    spec: &triggers::WebhookSpec,
+    credential: Option<(Credential, String)>,
+    masker: mask::Masker,
+    timeout: Option<Duration>,
+    launch_name: &str,
+    sink: Arc<dyn RunSink>,
+) -> Ended {
+    let failed = |detail: String| Ended {
+        state: RunState::Failed,
+        exit_code: None,
+        signal: None,
+        detail,
+    };
+    let (writer, log) = match LogWriter::start(store_path, run, masker, sink) {
+        Ok(pair) => pair,
+        Err(e) => {
+            return failed(format!(
+                "could not open the store for the run's output: {e}"
+            ));
+        }
+    };
+    let control = match crate::store::connect(store_path) {
+        Ok(conn) => std::sync::Mutex::new(conn),
+        Err(e) => return failed(format!("could not open the store: {e}")),
+    };
+    let cancel = || {
+        let conn = control.lock().unwrap_or_else(|p| p.into_inner());
+        runs::cancel_requested(&conn, &run.id).ok().flatten()
+    };
+    let vars = Vars {
+        pairs: golive_env(launch_name, run)
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let key = name.strip_prefix("GOLIVE_")?.to_ascii_lowercase();
+                crate::deploy::triggers::TEMPLATE_VARIABLES
+                    .iter()
+                    .find(|v| **v == key)
+                    .map(|v| (*v, value))
+            })
+            .collect(),
+    };
+    let ended = match runtime() {
+        Ok(rt) => rt.block_on(webhook::execute(WebhookRun {
+            spec,
+            vars,
+            credential,
+            timeout,
+            log,
+            cancel_requested: &cancel,
+        })),
+        Err(e) => failed(e.to_string()),
+    };
+    match writer.finish() {
+        Ok(_) => ended,
+        Err(e) => failed(format!("{}; {e}", ended.detail)),
+    }
+}
+
+/// What every run's program is told about itself.
+fn golive_env(launch_name: &str, run: &Run) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("GOLIVE_RUN_ID".to_string(), run.id.clone()),
+        ("GOLIVE_LAUNCH".to_string(), launch_name.to_string()),
+        ("GOLIVE_ENVIRONMENT".to_string(), run.environment.clone()),
+        ("GOLIVE_TRIGGER".to_string(), run.trigger_name.clone()),
+        ("GOLIVE_ACTION".to_string(), run.action.key().to_string()),
+        ("GOLIVE_STARTED_BY".to_string(), run.started_by.clone()),
+    ];
+    if let Some(version) = &run.version {
+        env.push(("GOLIVE_VERSION".into(), version.clone()));
+    }
+    if let Some(reason) = &run.reason {
+        env.push(("GOLIVE_REASON".into(), reason.clone()));
+    }
+    // Template variables without the prefix match these names.
+    env.push(("GOLIVE_RUN_ID".into(), run.id.clone()));
+    env.dedup_by(|a, b| a.0 == b.0);
+    env
+}
+
+/// The secrets a trigger needs, read now; a secret that cannot be read or
+/// is too short to mask stops the run before it starts.
+fn read_secrets(conn: &rusqlite::Connection, trigger: &Trigger) -> Result<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    for id in trigger.spec.credentials() {
+        credentials::get(conn, &id)?;
+        let secret = secrets::get(&id).map_err(|e| {
+            Error::KeychainUnavailable(format!(
+                "the secret of the credential {id:?} that {:?} needs cannot be read: {e}. Nothing was started.",
+                trigger.name
+            ))
+        })?;
+        mask::check_secret_length(&format!("the credential {id:?}"), &secret)?;
+        found.insert(id, secret);
+    }
+    Ok(found)
+}
+
+/// One sweep of the environment's monitors, recorded like any probe.
+pub fn check_environment(
+    store: &mut Store,
+    actor: &Actor,
+    launch_id: &str,
+    environment_id: &str,
+) -> Result<SweepResult> {
+    let mut list = monitors::list(store.conn(), launch_id)?;
+    list.retain(|m| m.environment_id == environment_id);
+    if list.is_empty() {
+        return Ok(SweepResult {
+            at: format_timestamp(Timestamp::now()),
+            passed: true,
+            monitors: Vec::new(),
+        });
+    }
+    let wanted = sweep::credentials_of(store.conn(), &list)?;
+    let outcomes = runtime()?.block_on(async {
+        let secrets = sweep::read_secrets(wanted).await;
+        sweep::sweep(&Prober::new(), &list, &secrets, sweep::Limits::default()).await
+    });
+    record::store(store, &change(actor), &outcomes)?;
+    let monitors: Vec<CheckedMonitor> = list
+        .iter()
+        .zip(&outcomes)
+        .map(|(m, o)| CheckedMonitor {
+            name: m.name.clone(),
+            verdict: o.verdict,
+            detail: o.detail.clone(),
+            latency_ms: o.latency_ms,
+        })
+        .collect();
+    let passed = monitors
+        .iter()
+        .all(|m| matches!(m.verdict, ProbeVerdict::Pass | ProbeVerdict::Warn));
+    Ok(SweepResult {
+        at: format_timestamp(Timestamp::now()),
+        passed,
+        monitors,
+    })
+}
+
+/// Post-deployment validation: a sweep of the environment's monitors, then
+/// each validation trigger of the environment in turn. Attached to the deploy run.
+fn validate(
+    store: &mut Store,
+    store_path: &Path,
+    actor: &Actor,
+    launch_id: &str,
+    deploy: &Run,
+    sink: Arc<dyn RunSink>,
+) -> Result<Run> {
+    set_validation(store, actor, deploy, "running", None)?;
+    let sweep = check_environment(store, actor, launch_id, &deploy.environment_id)?;
+    let mut steps = Vec::new();
+    let validators: Vec<Trigger> = triggers::list(store.conn(), launch_id)?
+        .into_iter()
+        .filter(|t| t.environment_id == deploy.environment_id && t.action == Action::Validation)
+        .collect();
+    for trigger in validators {
+        let start = Start {
+            version: deploy.version.clone(),
+            parent_run_id: Some(deploy.id.clone()),
+            automatic: true,
+            ..Start::default()
+        };
+        let state = match read_secrets(store.conn(), &trigger).and_then(|secrets| {
+            execute(
+                store,
+                store_path,
+                actor,
+                &trigger,
+                &start,
+                &secrets,
+                sink.clone(),
+                |_| {},
+            )
+        }) {
+            Ok(run) => ValidationStep {
+                trigger: trigger.name.clone(),
+                run_id: run.id,
+                state: run.state,
+            },
+            Err(e) => {
+                tracing::warn!(trigger = %trigger.name, error = %e, "a validation trigger could not run");
+                ValidationStep {
+                    trigger: format!("{} (could not run: {e})", trigger.name),
+                    run_id: String::new(),
+                    state: RunState::Failed,
+                }
+            }
+        };
+        steps.push(state);
+    }
+    let passed = sweep.passed && steps.iter().all(|s| s.state == RunState::Succeeded);
+    let validation = Validation {
+        sweep: Some(sweep),
+        steps,
+    };
+    set_validation(
+        store,
+        actor,
+        deploy,
+        if passed { "passed" } else { "failed" },
+        Some(&validation),
+    )?;
+    runs::get(store.conn(), launch_id, &deploy.id)
+}
+
+fn set_validation(
+    store: &mut Store,
+    actor: &Actor,
+    deploy: &Run,
+    state: &str,
+    validation: Option<&Validation>,
+) -> Result<()> {
+    store.write(&change(actor), |tx| {
+        tx.execute(
+            "UPDATE runs SET validation_state = ?2, validation_json = ?3 WHERE id = ?1",
+            rusqlite::params![
+                deploy.id,
+                state,
+                validation.map(|v| serde_json::to_string(v).unwrap_or_default())
+            ],
+        )?;
+        if let Some(validation) = validation {
+            tx.audit(
+                Some(&deploy.launch_id),
+                "run.validation",
+                &format!("run:{}", deploy.id),
+                serde_json::json!({
+                    "state": state,
+                    "sweep": validation.sweep.as_ref().map(SweepResult::summary),
+                    "steps": validation.steps,
+                }),
+            )?;
+        }
+        Ok(())
+    })
+}
