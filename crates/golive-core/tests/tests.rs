@@ -1,6 +1,7 @@
 //! Integration tests of the core, against real SQLite files in temp folders.
 
 mod audit;
+mod deploy;
 mod health_kpis;
 mod health_probe;
 mod health_record;

@@ -55,8 +55,14 @@ pub fn signal_group(pgid: u32, signal: Signal) -> bool {
     }
 }
 
-/// Whether any process of the group is still alive (zombies included).
+/// Whether any process of the group is still alive. A zombie waiting for
+/// its parent (often init, which may reap slowly) no longer counts: it
+/// holds no pipe and runs nothing.
 pub fn group_alive(pgid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(alive) = linux_group_alive(pgid) {
+        return alive;
+    }
     #[cfg(unix)]
     {
         let Some(pgid) = pid(pgid) else {
@@ -73,6 +79,37 @@ pub fn group_alive(pgid: u32) -> bool {
         let _ = pgid;
         false
     }
+}
+
+/// Looks through /proc for a live (not zombie) member of the group; `None`
+/// when /proc cannot be read.
+#[cfg(target_os = "linux")]
+fn linux_group_alive(pgid: u32) -> Option<bool> {
+    if pgid <= 1 {
+        return Some(false);
+    }
+    let entries = std::fs::read_dir("/proc").ok()?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // After the command name in parentheses: state, ppid, pgrp, …
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let mut fields = stat[close + 1..].split_whitespace();
+        let state = fields.next().unwrap_or("");
+        let group = fields.nth(1).and_then(|g| g.parse::<u32>().ok());
+        if group == Some(pgid) && state != "Z" && state != "X" {
+            return Some(true);
+        }
+    }
+    Some(false)
 }
 
 /// This process: its pid and a token of when it started, so a later process

@@ -31,7 +31,7 @@ const BATCH_WINDOW: Duration = Duration::from_millis(25);
 /// …or of at most this many lines.
 const BATCH_MAX: usize = 20_000;
 /// How often the control loop looks for a cancel request in the store.
-const CANCEL_POLL: Duration = Duration::from_millis(200);
+const CANCEL_POLL: Duration = Duration::from_millis(100);
 /// How long output may still arrive after the process group is gone.
 const DRAIN: Duration = Duration::from_secs(2);
 
