@@ -23,6 +23,16 @@ fn ready_for_two_signoffs(store: &std::path::Path) {
             "UTC",
         ],
     );
+    // PRE-35 "Rollback procedures tested": a rollback rehearsed on staging.
+    cli(store, &["env", "add", "staging"]);
+    cli(
+        store,
+        &[
+            "trigger", "add", "--env", "staging", "--name", "rollback", "--kind", "rollback", "--",
+            "true",
+        ],
+    );
+    cli(store, &["deploy", "rollback"]);
     let items: Value =
         serde_json::from_str(&cli(store, &["items", "--phase", "pre", "--json"])).expect("json");
     for item in items.as_array().unwrap() {

@@ -180,6 +180,28 @@ pub enum Command {
     /// The demo platform: a simulated production on 127.0.0.1
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Deployment triggers: the deploy, rollback and validation actions of an environment
+    #[command(subcommand)]
+    Trigger(TriggerCommand),
+    /// Run a trigger through the go/no-go gate, streaming its output; exit 0 when it succeeded
+    Deploy(DeployArgs),
+    /// Deployment runs, newest first
+    Runs {
+        /// Only this environment
+        #[arg(long = "env", value_name = "ENV")]
+        environment: Option<String>,
+        /// Only runs in this state: running, succeeded, failed, cancelled, timed_out, interrupted
+        #[arg(long)]
+        state: Option<String>,
+        /// Only deploy, rollback or validation runs
+        #[arg(long, value_name = "ACTION")]
+        action: Option<ActionArg>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One deployment run: show it (with its log), or cancel it
+    #[command(subcommand)]
+    Run(RunCommand),
     /// The audit trail of the launch
     Log {
         /// Only the last N events
@@ -684,4 +706,144 @@ pub enum KpiCommand {
     },
     /// Read a KPI from its endpoint now and record the value
     Read { key: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ActionArg {
+    Deploy,
+    Rollback,
+    Validation,
+}
+
+/// A trigger's settings; on `edit`, options left out keep their value and a
+/// repeated option given at all replaces the whole list.
+#[derive(Args, Default)]
+pub struct TriggerArgs {
+    /// The environment (id or name)
+    #[arg(long = "env", value_name = "ENV")]
+    pub environment: Option<String>,
+    /// The trigger's name, e.g. "Deploy release"
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What it does: deploy, rollback or validation
+    #[arg(long = "kind", value_name = "ACTION")]
+    pub action: Option<ActionArg>,
+    /// A secret environment variable from a credential's keychain secret: VAR=CREDENTIAL (repeatable)
+    #[arg(long = "secret-env", value_name = "VAR=CREDENTIAL")]
+    pub secret_env: Vec<String>,
+    /// A plain environment variable: VAR=VALUE (repeatable)
+    #[arg(long = "env-var", value_name = "VAR=VALUE")]
+    pub env_var: Vec<String>,
+    /// The working folder (absolute)
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<String>,
+    /// Stop the run after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u32>,
+    /// Remove the timeout (edit)
+    #[arg(long, conflicts_with = "timeout")]
+    pub no_timeout: bool,
+    /// Arm a rollback trigger to run by itself, once per deploy, on a critical alert during the rollback watch
+    #[arg(long)]
+    pub auto_rollback: Option<bool>,
+    /// A webhook instead of a program: the URL to call
+    #[arg(long, value_name = "URL")]
+    pub webhook: Option<String>,
+    /// The webhook's method [default: POST]
+    #[arg(long)]
+    pub method: Option<String>,
+    /// A webhook header "Name: value" (repeatable; secrets go in --credential)
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// The webhook's body template ({{version}}, {{environment}}, {{run_id}}, …)
+    #[arg(long)]
+    pub body: Option<String>,
+    /// The credential the webhook sends (its origin must be the webhook's)
+    #[arg(long)]
+    pub credential: Option<String>,
+    /// Poll this URL until the pipeline finishes ({{response.$.id}} takes a value of the first answer)
+    #[arg(long, value_name = "URL")]
+    pub poll_url: Option<String>,
+    /// The JSON path of the pipeline's status, e.g. $.status
+    #[arg(long, value_name = "PATH", default_value = "$.status")]
+    pub poll_path: String,
+    /// Status values that mean success (comma-separated)
+    #[arg(
+        long,
+        value_name = "VALUES",
+        default_value = "success,succeeded,passed"
+    )]
+    pub success: String,
+    /// Status values that mean failure (comma-separated)
+    #[arg(
+        long,
+        value_name = "VALUES",
+        default_value = "failed,failure,error,cancelled"
+    )]
+    pub failure: String,
+    /// Seconds between polls
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub poll_interval: u32,
+    /// Give up polling after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
+    pub poll_timeout: u32,
+}
+
+#[derive(Subcommand)]
+pub enum TriggerCommand {
+    /// Add a trigger: `-- PROGRAM [ARG…]` (started directly, never through a shell) or --webhook URL
+    Add {
+        #[command(flatten)]
+        details: TriggerArgs,
+        /// The program and its arguments, after --
+        #[arg(last = true, value_name = "PROGRAM [ARG]...")]
+        command: Vec<String>,
+    },
+    /// Change a trigger; `-- PROGRAM [ARG…]` replaces the program and its arguments
+    Edit {
+        /// The trigger: id, name, or ENV/NAME
+        trigger: String,
+        #[command(flatten)]
+        details: TriggerArgs,
+        #[arg(last = true, value_name = "PROGRAM [ARG]...")]
+        command: Vec<String>,
+    },
+    /// The launch's triggers by environment
+    List,
+    /// Remove a trigger (its runs stay in the history)
+    Rm { trigger: String },
+}
+
+#[derive(Args)]
+pub struct DeployArgs {
+    /// The trigger: id, name, or ENV/NAME
+    pub trigger: String,
+    /// The environment's name, to confirm a production run
+    #[arg(long, value_name = "ENV")]
+    pub confirm: Option<String>,
+    /// Deploy to production without GO: why (audited, flagged in the record)
+    #[arg(long, value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// Deploy although pre-deployment checks fail: why (audited)
+    #[arg(long, value_name = "REASON")]
+    pub checks_override_reason: Option<String>,
+    /// The version or change being deployed (GOLIVE_VERSION, {{version}})
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Why it runs, e.g. a rollback's reason (GOLIVE_REASON, {{reason}})
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RunCommand {
+    /// A run's details, pre-deployment checks and validation; --log prints its output
+    Show {
+        /// The run's id (or its last 8 characters)
+        run: String,
+        #[arg(long)]
+        log: bool,
+    },
+    /// Stop a running run (TERM to its process group, KILL after 5 s), or an interrupted run's leftovers
+    Cancel { run: String },
 }

@@ -5,6 +5,7 @@
 //! missing store, …).
 
 mod args;
+mod deploy;
 mod health;
 mod render;
 
@@ -265,6 +266,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             health::demo_launch(&mut cx, port, &token)?
         }
         Command::Demo(_) => {}
+        Command::Trigger(command) => deploy::trigger_command(&mut cx, command)?,
+        Command::Deploy(args) => return deploy::deploy(&mut cx, args),
+        Command::Runs {
+            environment,
+            state,
+            action,
+            limit,
+        } => deploy::runs_command(&mut cx, environment, state, action, limit)?,
+        Command::Run(command) => deploy::run_command(&mut cx, command)?,
         Command::Rehearsal(RehearsalCommand::Create {
             name,
             go_live,

@@ -618,7 +618,14 @@ fn sign_offs_decide_and_a_reopened_gate_item_asks_for_re_confirmation() {
     assert!(error.contains("a no-go needs a reason"), "{error}");
     cli.fails(&["signoff", "tech"], 2);
 
-    // Settle everything the go decision needs, except the sign-offs.
+    // Settle everything the go decision needs, except the sign-offs: a
+    // rollback rehearsed on staging (PRE-35) and the items without a rule.
+    cli.ok(&["env", "add", "staging"]);
+    cli.ok(&[
+        "trigger", "add", "--env", "staging", "--name", "rollback", "--kind", "rollback", "--",
+        "true",
+    ]);
+    cli.ok(&["deploy", "rollback"]);
     let items = cli.json(&["items", "--phase", "pre"]);
     for item in items.as_array().unwrap() {
         if item["rule"].is_null() {

@@ -886,3 +886,76 @@ async fn a_webhook_waits_for_the_pipeline_to_succeed_or_fail() {
         Some("the pipeline reported failed")
     );
 }
+
+fn rule_of(s: &Setup, key: &str) -> golive_core::rules::Evaluation {
+    golive_core::readiness::item(
+        s.fx.store.conn(),
+        &s.launch.id,
+        key,
+        crate::support::at(NOW),
+    )
+    .unwrap()
+    .rule
+    .expect("the item has a rule")
+    .now
+}
+
+#[test]
+fn readiness_rules_follow_deploys_validation_and_rollbacks() {
+    let mut s = setup("production", true);
+    environments::add(
+        &mut s.fx.store,
+        &change("ana", NOW),
+        &s.launch.id,
+        "staging",
+        false,
+    )
+    .unwrap();
+    // No monitors: the checks pass with nothing to check, so validation needs a trigger.
+    let deploy = s.trigger("production", "deploy", Action::Deploy, command("true", &[]));
+    s.trigger(
+        "production",
+        "smoke test",
+        Action::Validation,
+        command("bash", &["-c", "echo smoke ok"]),
+    );
+    let rollback = s.trigger(
+        "staging",
+        "rollback",
+        Action::Rollback,
+        command("true", &[]),
+    );
+    assert!(!rule_of(&s, "DAY-02").holds, "no deploy yet");
+    assert!(!rule_of(&s, "PRE-35").holds, "no rollback yet");
+    let run = s
+        .run(
+            Request {
+                trigger: deploy,
+                confirm: Some("production".into()),
+                gate_override: Some("rehearsal of the rules".into()),
+                ..Request::default()
+            },
+            Arc::new(Collect::default()),
+        )
+        .unwrap();
+    assert_eq!(run.validation_state.as_deref(), Some("passed"));
+    let validation = run.validation.unwrap();
+    assert_eq!(validation.steps.len(), 1);
+    assert_eq!(validation.steps[0].state, RunState::Succeeded);
+    let step = runs::get(s.fx.store.conn(), &s.launch.id, &validation.steps[0].run_id).unwrap();
+    assert!(step.automatic && step.parent_run_id.as_deref() == Some(run.id.as_str()));
+    assert!(
+        rule_of(&s, "DAY-01").holds,
+        "the deploy's checks are attached and passed"
+    );
+    assert!(rule_of(&s, "DAY-02").holds);
+    let validated = rule_of(&s, "DAY-03");
+    assert!(validated.holds, "{validated:?}");
+    // The rollback ran now, within 30 days before Day 0 (2026-12-07).
+    s.run_trigger(&rollback);
+    let tested = rule_of(&s, "PRE-35");
+    assert!(
+        tested.holds && tested.summary.contains("staging/rollback"),
+        "{tested:?}"
+    );
+}

@@ -242,7 +242,10 @@ fn health_rules_follow_monitors_and_kpis() {
     );
     assert_eq!(
         rule_holds(&f, &launch.id, "DAY-01"),
-        (true, "1 of 1 monitors of production pass".into())
+        (
+            true,
+            "no deploy yet; 1 of 1 monitors of production pass".into()
+        )
     );
 
     let (holds, summary) = rule_holds(&f, &launch.id, "DAY-08");

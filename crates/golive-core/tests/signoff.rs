@@ -9,7 +9,54 @@ const NOW: &str = "2026-12-06T12:00:00Z";
 
 /// Ticks every gate item that has no rule, and settles the sections the
 /// standard plan's rules look at, so only the sign-offs decide.
+/// PRE-35 "Rollback procedures tested" holds once a rollback succeeded on staging.
+fn rehearse_rollback(fixture: &mut Fixture, launch_id: &str) {
+    use golive_core::deploy::{Action, start, triggers};
+    golive_core::health::environments::add(
+        &mut fixture.store,
+        &change("ana", NOW),
+        launch_id,
+        "staging",
+        false,
+    )
+    .unwrap();
+    triggers::add(
+        &mut fixture.store,
+        &change("ana", NOW),
+        launch_id,
+        &triggers::TriggerInput {
+            environment: "staging".into(),
+            name: "rollback".into(),
+            action: Action::Rollback,
+            spec: triggers::TriggerSpec::Command(triggers::CommandSpec {
+                program: "true".into(),
+                args: vec![],
+                cwd: None,
+                env: vec![],
+                secret_env: vec![],
+            }),
+            timeout_s: None,
+            auto_rollback: false,
+        },
+    )
+    .unwrap();
+    let run = start::run(
+        &fixture.path(),
+        &golive_core::Actor::anonymous("ben"),
+        launch_id,
+        &start::Request {
+            trigger: "rollback".into(),
+            ..start::Request::default()
+        },
+        std::sync::Arc::new(golive_core::deploy::NoSink),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(run.state, golive_core::deploy::RunState::Succeeded);
+}
+
 fn ready_except_signoffs(fixture: &mut Fixture, launch_id: &str) {
+    rehearse_rollback(fixture, launch_id);
     let checklist = readiness::checklist(fixture.store.conn(), launch_id, at(NOW)).unwrap();
     let keys: Vec<String> = checklist
         .items()

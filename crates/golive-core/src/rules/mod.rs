@@ -7,6 +7,7 @@
 //! touching how rules are parsed, checked, evaluated, shown or recorded.
 
 mod contacts;
+mod deploy;
 mod health;
 mod section;
 mod signoffs;
@@ -25,6 +26,10 @@ const KINDS: &[&dyn RuleKind] = &[
     &health::MonitoringActive,
     &health::MonitorsPassing,
     &health::SuccessMetricsRecorded,
+    &deploy::PredeployChecksPassed,
+    &deploy::DeploySucceeded,
+    &deploy::DeployValidated,
+    &deploy::RollbackTested,
 ];
 
 /// One kind of rule.
