@@ -184,6 +184,7 @@ pub enum Command {
     #[command(subcommand)]
     Trigger(TriggerCommand),
     /// Run a trigger through the go/no-go gate, streaming its output; exit 0 when it succeeded
+    /// (--json: one object per line, {"line": …} for each output line, then {"run": …})
     Deploy(DeployArgs),
     /// Deployment runs, newest first
     Runs {

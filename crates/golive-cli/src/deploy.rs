@@ -325,7 +325,7 @@ impl RunSink for Terminal {
         let mut err = std::io::stderr().lock();
         for line in lines {
             let _ = match (line.stream, self.json) {
-                (_, true) => serde_json::to_string(line)
+                (_, true) => serde_json::to_string(&serde_json::json!({ "line": line }))
                     .map(|text| writeln!(out, "{text}"))
                     .unwrap_or(Ok(())),
                 (Stream::Stdout, false) => writeln!(out, "{}", line.text),
@@ -437,7 +437,8 @@ pub fn deploy(cx: &mut Context, args: DeployArgs) -> Result<u8, Failure> {
         },
     )?;
     if json {
-        crate::print_json(&run);
+        // One JSON object per line: every output line, then the run.
+        println!("{}", serde_json::json!({ "run": run }));
     } else {
         eprint!("{}", summary(&run));
     }

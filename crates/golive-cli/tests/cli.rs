@@ -5,6 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod deploy;
 mod health;
 
 struct Cli {
