@@ -649,7 +649,7 @@ pub fn run_command(cx: &mut Context, command: RunCommand) -> Result<(), Failure>
                 let lines = runs::lines(cx.store.conn(), &run.id, 0, u32::MAX)?;
                 crate::print_json(&serde_json::json!({ "run": run, "lines": lines }));
             } else {
-                emit(cx.json, &run, |r| render_run(r));
+                emit(cx.json, &run, render_run);
             }
         }
         RunCommand::Cancel { run } => {
