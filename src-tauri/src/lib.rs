@@ -3,6 +3,7 @@
 //! rules live here.
 
 mod commands;
+pub mod demo_script;
 mod error;
 pub mod file_picker;
 mod health;

@@ -6,5 +6,9 @@ fn main() {
     if let Some(status) = golive_desktop::file_picker::run_if_asked() {
         std::process::exit(status);
     }
+    // …and the demo platform's deploy scripts, for the demo launch's triggers.
+    if let Some(status) = golive_desktop::demo_script::run_if_asked() {
+        std::process::exit(status);
+    }
     golive_desktop::run();
 }

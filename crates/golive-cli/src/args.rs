@@ -200,6 +200,12 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// "Rollback recommended": critical alerts during a deploy or the watch after it; --minutes sets the watch
+    RollbackWatch {
+        /// How long after a deploy critical alerts recommend a rollback (default 30)
+        #[arg(long)]
+        minutes: Option<u32>,
+    },
     /// One deployment run: show it (with its log), or cancel it
     #[command(subcommand)]
     Run(RunCommand),
@@ -634,6 +640,27 @@ pub enum DemoCommand {
         #[arg(long, default_value_t = 47800)]
         port: u16,
     },
+    /// The demo's deploy script (what the demo launch's deploy triggers run): progress for --seconds; --broken breaks Orders and Payments
+    Deploy {
+        #[arg(long)]
+        broken: bool,
+        #[arg(long, default_value_t = 30)]
+        seconds: u32,
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+    },
+    /// The demo's rollback script: everything in production passes again
+    Rollback {
+        #[arg(long, default_value_t = 30)]
+        seconds: u32,
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+    },
+    /// The demo's smoke test: exit 1 when a production service fails
+    Smoke {
+        #[arg(long, default_value_t = 47800)]
+        port: u16,
+    },
     /// Create a demo launch whose monitors watch the running demo platform
     Launch {
         #[arg(long, default_value_t = 47800)]
@@ -834,6 +861,9 @@ pub struct DeployArgs {
     /// Why it runs, e.g. a rollback's reason (GOLIVE_REASON, {{reason}})
     #[arg(long)]
     pub reason: Option<String>,
+    /// Roll back this deploy run (cancelled first if it still runs); needs --reason
+    #[arg(long, value_name = "RUN")]
+    pub rollback_of: Option<String>,
 }
 
 #[derive(Subcommand)]

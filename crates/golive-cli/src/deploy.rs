@@ -9,7 +9,7 @@ use golive_core::deploy::triggers::{
     self, CommandSpec, EnvVar, Header, Poll, SecretEnv, Trigger, TriggerInput, TriggerSpec,
     WebhookSpec,
 };
-use golive_core::deploy::{Action, LogLine, RunSink, RunState, Stream, runner};
+use golive_core::deploy::{Action, LogLine, RunSink, RunState, Stream, runner, watch};
 use golive_core::{Store, store::OpenMode};
 
 use crate::args::{ActionArg, DeployArgs, RunCommand, TriggerArgs, TriggerCommand};
@@ -405,6 +405,10 @@ pub fn deploy(cx: &mut Context, args: DeployArgs) -> Result<u8, Failure> {
         reason: args.reason.clone(),
         gate_override: args.override_reason.clone(),
         checks_override: args.checks_override_reason.clone(),
+        rollback_of: match &args.rollback_of {
+            Some(run) => Some(runs::get(cx.store.conn(), &launch.id, run)?.id),
+            None => None,
+        },
     };
     let current: Arc<Mutex<Option<String>>> = Arc::default();
     cancel_on_ctrl_c(
@@ -668,4 +672,102 @@ pub fn run_command(cx: &mut Context, command: RunCommand) -> Result<(), Failure>
         }
     }
     Ok(())
+}
+
+fn render_advice(list: &[watch::Advice]) -> String {
+    if list.is_empty() {
+        return "No rollback recommended: no critical alert on an environment under watch.\n"
+            .into();
+    }
+    let mut out = String::new();
+    for advice in list {
+        out.push_str(&format!(
+            "{} on {}: {} critical alert(s) since the deploy {} of {:?}{} ({})\n",
+            if advice.rollback.is_some() {
+                "ROLLBACK STARTED"
+            } else {
+                "ROLLBACK RECOMMENDED"
+            },
+            advice.environment,
+            advice.alerts.len(),
+            runs::short(&advice.deploy.id),
+            advice.deploy.trigger_name,
+            advice
+                .deploy
+                .version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default(),
+            advice.deploy.state.label()
+        ));
+        for alert in &advice.alerts {
+            out.push_str(&format!(
+                "  {} — {}: {}\n",
+                alert.monitor, alert.title, alert.message
+            ));
+        }
+        match &advice.previous {
+            Some(previous) => out.push_str(&format!(
+                "  rolls back to: {}{} deployed by {} at {}\n",
+                previous.trigger_name,
+                previous
+                    .version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default(),
+                previous.started_by,
+                previous.started_at
+            )),
+            None => out.push_str("  no earlier successful deploy is recorded\n"),
+        }
+        if let Some(rollback) = &advice.rollback {
+            out.push_str(&format!(
+                "  rollback {} {} ({}) by {}\n",
+                runs::short(&rollback.id),
+                rollback.state.label(),
+                rollback.trigger_name,
+                rollback.started_by
+            ));
+            continue;
+        } else if advice.rollback_triggers.is_empty() {
+            out.push_str("  this environment has no rollback trigger; add one with `golive trigger add --kind rollback`\n");
+        }
+        for trigger in &advice.rollback_triggers {
+            out.push_str(&format!(
+                "  golive deploy {:?} --rollback-of {} --reason \"…\"{}{}\n",
+                format!("{}/{}", trigger.environment, trigger.name),
+                runs::short(&advice.deploy.id),
+                if advice.production {
+                    format!(" --confirm {}", advice.environment)
+                } else {
+                    String::new()
+                },
+                if trigger.auto_rollback {
+                    "   (armed: the app runs it by itself)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    out
+}
+
+/// Exit 1 while a rollback is recommended and none has started, so
+/// scripts can wait on it.
+pub fn rollback_watch(cx: &mut Context, minutes: Option<u32>) -> Result<u8, Failure> {
+    let launch = cx.launch()?;
+    if let Some(minutes) = minutes {
+        watch::set_watch_minutes(&mut cx.store, &cx.change, minutes)?;
+        if !cx.json {
+            println!("Critical alerts recommend a rollback for {minutes} minutes after a deploy.");
+        }
+    }
+    let advice = watch::advice(cx.store.conn(), &launch.id, cx.now)?;
+    emit(cx.json, &advice, |a| render_advice(a));
+    Ok(if advice.iter().all(|a| a.rollback.is_some()) {
+        0
+    } else {
+        1
+    })
 }

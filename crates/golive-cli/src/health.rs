@@ -720,18 +720,47 @@ pub fn demo_without_store(command: &DemoCommand, store_path: &Path) -> Result<Op
             println!("The demo's {service} is now {state}.");
             Ok(Some(0))
         }
+        DemoCommand::Deploy {
+            broken,
+            seconds,
+            port,
+        } => Ok(Some(golive_core::deploy::demo::run_script(
+            golive_core::deploy::demo::Script::Deploy { broken: *broken },
+            *port,
+            *seconds,
+        )?)),
+        DemoCommand::Rollback { seconds, port } => Ok(Some(golive_core::deploy::demo::run_script(
+            golive_core::deploy::demo::Script::Rollback,
+            *port,
+            *seconds,
+        )?)),
+        DemoCommand::Smoke { port } => Ok(Some(golive_core::deploy::demo::run_script(
+            golive_core::deploy::demo::Script::Smoke,
+            *port,
+            0,
+        )?)),
         DemoCommand::Launch { .. } => Ok(None),
     }
 }
 
 pub fn demo_launch(cx: &mut Context, port: u16, token: &str) -> Result<(), Failure> {
     let info = runtime()?.block_on(demo::fetch(port))?;
-    let launch = demo::create_launch(&mut cx.store, &cx.change, &info, token)?;
+    let program = std::env::current_exe()
+        .map_err(|e| invalid(format!("cannot tell where golive is installed: {e}")))?;
+    let scripts = demo::DemoScripts {
+        launcher: golive_core::deploy::demo::Launcher {
+            program: program.display().to_string(),
+            prefix: vec!["demo".into()],
+        },
+        port,
+        seconds: golive_core::deploy::demo::seconds(),
+    };
+    let launch = demo::create_launch(&mut cx.store, &cx.change, &info, token, &scripts)?;
     let count = monitors::list(cx.store.conn(), &launch.id)?.len();
     emit(cx.json, &launch, |l| {
         format!(
-            "Created {:?} ({}) with {count} monitors on the demo platform; its token is in the OS keychain.\nProbe them now: golive --launch {} check\n",
-            l.name, l.id, l.id
+            "Created {:?} ({}) with {count} monitors on the demo platform and its deploy and rollback triggers; its token is in the OS keychain.\nProbe them now: golive --launch {} check\nRehearse a bad deploy: golive --launch {} deploy \"production/Deploy broken build\" --confirm production --override-reason \"demo\"\n",
+            l.name, l.id, l.id, l.id
         )
     });
     Ok(())

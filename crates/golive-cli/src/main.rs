@@ -275,6 +275,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             limit,
         } => deploy::runs_command(&mut cx, environment, state, action, limit)?,
         Command::Run(command) => deploy::run_command(&mut cx, command)?,
+        Command::RollbackWatch { minutes } => return deploy::rollback_watch(&mut cx, minutes),
         Command::Rehearsal(RehearsalCommand::Create {
             name,
             go_live,

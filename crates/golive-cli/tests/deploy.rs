@@ -355,3 +355,170 @@ fn a_second_run_is_told_which_run_holds_the_environment() {
     assert_eq!(run["state"], "cancelled");
     assert_eq!(run["signal"], "TERM");
 }
+
+/// golive with extra environment variables, e.g. a short demo deploy.
+fn golive_with(cli: &Cli, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_golive"))
+        .arg("--store")
+        .arg(cli.store())
+        .args(args)
+        .envs(env.iter().copied())
+        .env("GOLIVE_LOG_DIR", cli.dir.path().join("logs"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_demo_rehearses_a_broken_deploy_the_rollback_advice_and_the_rollback() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let demo = rt
+        .block_on(golive_demo::platform::Platform::start(
+            0,
+            0,
+            "demo-token-for-deploys",
+        ))
+        .unwrap();
+    let port = demo.http.addr.port().to_string();
+    let cli = Cli::new();
+    cli.init();
+    let created = golive_with(
+        &cli,
+        &[("GOLIVE_DEMO_DEPLOY_SECONDS", "1")],
+        &[
+            "demo",
+            "launch",
+            "--port",
+            &port,
+            "--token",
+            "demo-token-for-deploys",
+        ],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let listed = cli.ok(&["trigger", "list"]);
+    for name in [
+        "Deploy release",
+        "Deploy broken build",
+        "Roll back",
+        "Smoke test",
+    ] {
+        assert!(listed.contains(name), "the demo has {name:?}: {listed}");
+    }
+    cli.ok(&["check"]);
+    let deploy = |trigger: &str, version: &str| {
+        golive_with(
+            &cli,
+            &[],
+            &[
+                "--json",
+                "deploy",
+                trigger,
+                "--version",
+                version,
+                "--confirm",
+                "production",
+                "--override-reason",
+                "demo rehearsal",
+            ],
+        )
+    };
+    let good = deploy("production/Deploy release", "2.6");
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let broken = deploy("production/Deploy broken build", "2.7");
+    assert_eq!(
+        broken.status.code(),
+        Some(1),
+        "a deploy whose validation fails exits 1"
+    );
+    let stdout = String::from_utf8(broken.stdout).unwrap();
+    let run: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let run = &run["run"];
+    assert_eq!(run["state"], "succeeded", "the script itself succeeded");
+    assert_eq!(run["validation_state"], "failed", "{run}");
+    assert!(
+        stdout.contains("switching traffic to the new release"),
+        "the live log shows the progress"
+    );
+    let deploy_id = run["id"].as_str().unwrap().to_string();
+
+    // The second failing probe makes Orders API and Payments "down": critical.
+    assert_eq!(golive_with(&cli, &[], &["check"]).status.code(), Some(2));
+    let advice = golive_with(&cli, &[], &["rollback-watch"]);
+    assert_eq!(
+        advice.status.code(),
+        Some(1),
+        "exit 1 while a rollback is recommended"
+    );
+    let advice = String::from_utf8(advice.stdout).unwrap();
+    assert!(
+        advice.contains("ROLLBACK RECOMMENDED on production"),
+        "{advice}"
+    );
+    assert!(
+        advice.contains("rolls back to: Deploy release 2.6"),
+        "{advice}"
+    );
+    assert!(advice.contains("--rollback-of"), "{advice}");
+
+    let no_reason = golive_with(
+        &cli,
+        &[],
+        &[
+            "deploy",
+            "production/Roll back",
+            "--rollback-of",
+            &deploy_id,
+            "--confirm",
+            "production",
+        ],
+    );
+    assert_eq!(no_reason.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_reason.stderr).contains("needs a reason"));
+    let rollback = golive_with(
+        &cli,
+        &[],
+        &[
+            "deploy",
+            "production/Roll back",
+            "--rollback-of",
+            &deploy_id,
+            "--reason",
+            "orders and payments down after 2.7",
+            "--confirm",
+            "production",
+        ],
+    );
+    assert!(
+        rollback.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rollback.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&rollback.stdout)
+            .contains("rollback to the previous release (2.6)"),
+        "the rollback is told what it goes back to (GOLIVE_ROLLBACK_TO)"
+    );
+    // The services pass again; the advice now says the rollback started.
+    cli.ok(&["check"]);
+    let after = golive_with(&cli, &[], &["rollback-watch"]);
+    assert_eq!(after.status.code(), Some(0), "nothing left to recommend");
+    let after = String::from_utf8_lossy(&after.stdout);
+    assert!(
+        after.contains("ROLLBACK STARTED on production") && after.contains("succeeded (Roll back)"),
+        "{after}"
+    );
+    let runs = cli.json(&["runs", "--action", "rollback"]);
+    assert_eq!(runs[0]["parent_run_id"], deploy_id.as_str());
+    assert_eq!(runs[0]["reason"], "orders and payments down after 2.7");
+    drop(demo);
+}

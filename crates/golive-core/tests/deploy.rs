@@ -959,3 +959,134 @@ fn readiness_rules_follow_deploys_validation_and_rollbacks() {
         "{tested:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_critical_alert_after_a_deploy_runs_the_armed_rollback_once() {
+    use golive_core::deploy::watch;
+    use golive_core::health::monitors::{self, MonitorInput};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let healthy = Arc::new(AtomicBool::new(true));
+    let state = healthy.clone();
+    let handler: Handler = Arc::new(move |_: &HttpRequest| {
+        if state.load(Ordering::SeqCst) {
+            Reply::json(200, &serde_json::json!({"status": "UP"}))
+        } else {
+            Reply::json(503, &serde_json::json!({"status": "DOWN"}))
+        }
+    });
+    let server = Server::http("127.0.0.1:0".parse().unwrap(), handler)
+        .await
+        .unwrap();
+    let mut s = setup("production", true);
+    monitors::add(
+        &mut s.fx.store,
+        &change("ana", NOW),
+        &s.launch.id,
+        &MonitorInput {
+            environment: "production".into(),
+            name: "API".into(),
+            url: server.url("http", "/health"),
+            ..MonitorInput::default()
+        },
+    )
+    .unwrap();
+    let deploy = s.trigger("production", "deploy", Action::Deploy, command("true", &[]));
+    let rollback_id = triggers::add(
+        &mut s.fx.store,
+        &change("ana", NOW),
+        &s.launch.id,
+        &TriggerInput {
+            environment: "production".into(),
+            name: "rollback".into(),
+            action: Action::Rollback,
+            spec: command("bash", &["-c", "echo rolling back to $GOLIVE_ROLLBACK_TO"]),
+            timeout_s: None,
+            auto_rollback: true,
+        },
+    )
+    .unwrap()
+    .id;
+    let healthy_flag = healthy.clone();
+    let (s, first, advice_before, due, auto, due_after) = tokio::task::spawn_blocking(move || {
+        let go = |version: &str| {
+            s.run(
+                Request {
+                    trigger: deploy.clone(),
+                    confirm: Some("production".into()),
+                    gate_override: Some("watch test".into()),
+                    version: Some(version.into()),
+                    ..Request::default()
+                },
+                Arc::new(Collect::default()),
+            )
+            .unwrap()
+        };
+        let first = go("1.0");
+        let advice_before =
+            watch::advice(s.fx.store.conn(), &s.launch.id, jiff::Timestamp::now()).unwrap();
+        // 1.1 breaks the API: its validation records the first failure…
+        let second = {
+            let run = go("1.1");
+            healthy_flag.store(false, Ordering::SeqCst);
+            run
+        };
+        assert_eq!(second.state, RunState::Succeeded);
+        let mut store = Store::open(&s.fx.path(), OpenMode::MustExist).unwrap();
+        for _ in 0..2 {
+            start::check_environment(
+                &mut store,
+                &Actor::anonymous("probe"),
+                &s.launch.id,
+                &second.environment_id,
+            )
+            .unwrap();
+        }
+        let due =
+            watch::automatic_rollbacks_due(store.conn(), &s.launch.id, jiff::Timestamp::now())
+                .unwrap();
+        let auto = start::automatic_rollback(
+            &s.fx.path(),
+            &Actor::anonymous("golive"),
+            &s.launch.id,
+            &due[0].0,
+            &due[0].1,
+            Arc::new(Collect::default()),
+        )
+        .unwrap();
+        let due_after =
+            watch::automatic_rollbacks_due(store.conn(), &s.launch.id, jiff::Timestamp::now())
+                .unwrap();
+        (s, first, advice_before, due, auto, due_after)
+    })
+    .await
+    .unwrap();
+    assert!(
+        advice_before.is_empty(),
+        "a healthy deploy recommends nothing"
+    );
+    assert_eq!(due.len(), 1, "the down alert recommends the armed rollback");
+    assert_eq!(due[0].1.id, rollback_id);
+    assert_eq!(
+        due[0].0.previous.as_ref().map(|r| r.id.as_str()),
+        Some(first.id.as_str())
+    );
+    assert!(
+        auto.automatic && auto.state == RunState::Succeeded,
+        "{auto:?}"
+    );
+    assert!(
+        auto.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("automatic rollback: API"),
+        "{:?}",
+        auto.reason
+    );
+    assert_eq!(
+        s.output(&auto),
+        ["rolling back to 1.0"],
+        "the rollback knows what it goes back to"
+    );
+    assert!(due_after.is_empty(), "once per deploy");
+    drop(server);
+}

@@ -393,10 +393,23 @@ pub async fn start_demo(
 ) -> Result<Launch, CommandError> {
     let info = ensure_demo(&app).await?;
     let token = demo_token();
+    let program = std::env::current_exe().map_err(|e| {
+        CommandError::from(golive_core::Error::Internal(format!(
+            "cannot tell where golive is installed: {e}"
+        )))
+    })?;
+    let scripts = demo::DemoScripts {
+        launcher: golive_core::deploy::demo::Launcher {
+            program: program.display().to_string(),
+            prefix: vec![crate::demo_script::SCRIPT_ARG.into()],
+        },
+        port: demo_port(),
+        seconds: golive_core::deploy::demo::seconds(),
+    };
     let launch = state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
-            demo::create_launch(store, &change, &info, &token)
+            demo::create_launch(store, &change, &info, &token, &scripts)
         })
         .await?;
     health.probe_now();

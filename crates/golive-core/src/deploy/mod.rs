@@ -12,6 +12,7 @@
 //! - `mask`, `lines`, `process` — masking secrets, splitting output into
 //!   lines, signalling process groups.
 
+pub mod demo;
 pub mod gate;
 pub mod lines;
 pub mod mask;
@@ -20,6 +21,7 @@ pub mod runner;
 pub mod runs;
 pub mod start;
 pub mod triggers;
+pub mod watch;
 pub mod webhook;
 
 use serde::{Deserialize, Serialize};

@@ -20,7 +20,7 @@ use super::runs::{
 };
 use super::triggers::{self, Trigger, TriggerSpec};
 use super::webhook::{self, Vars, WebhookRun};
-use super::{Action, RunSink, RunState, gate, mask};
+use super::{Action, RunSink, RunState, gate, mask, watch};
 use crate::actor::{Actor, Change};
 use crate::health::credentials::{self, Credential};
 use crate::health::probe::{ProbeVerdict, Prober};
@@ -43,6 +43,9 @@ pub struct Request {
     pub gate_override: Option<String>,
     /// Why a deploy goes ahead although pre-deployment checks fail.
     pub checks_override: Option<String>,
+    /// For a rollback: the deploy run it answers (cancelled first if it
+    /// still runs).
+    pub rollback_of: Option<String>,
 }
 
 fn change(actor: &Actor) -> Change {
@@ -67,15 +70,112 @@ pub fn run(
     sink: Arc<dyn RunSink>,
     started: impl FnOnce(&Run),
 ) -> Result<Run> {
+    run_as(store_path, actor, launch_id, request, false, sink, started)
+}
+
+/// Runs the rollback trigger a deploy's watch armed, once: the rollback
+/// watch found a critical alert and no rollback yet.
+pub fn automatic_rollback(
+    store_path: &Path,
+    actor: &Actor,
+    launch_id: &str,
+    advice: &watch::Advice,
+    trigger: &Trigger,
+    sink: Arc<dyn RunSink>,
+) -> Result<Run> {
+    let titles: Vec<String> = advice
+        .alerts
+        .iter()
+        .map(|a| format!("{}: {}", a.monitor, a.title))
+        .collect();
+    let request = Request {
+        trigger: trigger.id.clone(),
+        // Arming the trigger was the confirmation.
+        confirm: Some(advice.environment.clone()),
+        reason: Some(format!("automatic rollback: {}", titles.join("; "))),
+        rollback_of: Some(advice.deploy.id.clone()),
+        ..Request::default()
+    };
+    run_as(store_path, actor, launch_id, &request, true, sink, |_| {})
+}
+
+/// Cancels a deploy that still runs and waits for it to end, so its
+/// rollback can take the environment's lock.
+fn stop_deploy(store: &mut Store, actor: &Actor, launch_id: &str, deploy: &Run) -> Result<()> {
+    if deploy.state != RunState::Running {
+        return Ok(());
+    }
+    runs::request_cancel(store, &change(actor), launch_id, &deploy.id)?;
+    let deadline = std::time::Instant::now() + runner::GRACE + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        runs::recover(store, &change(actor))?;
+        if runs::get(store.conn(), launch_id, &deploy.id)?.state != RunState::Running {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(Error::Conflict(format!(
+        "the deploy {} did not stop in time for the rollback; try again",
+        runs::short(&deploy.id)
+    )))
+}
+
+fn run_as(
+    store_path: &Path,
+    actor: &Actor,
+    launch_id: &str,
+    request: &Request,
+    automatic: bool,
+    sink: Arc<dyn RunSink>,
+    started: impl FnOnce(&Run),
+) -> Result<Run> {
     let mut store = Store::open(store_path, OpenMode::MustExist)?;
     runs::recover(&mut store, &change(actor))?;
     let trigger = triggers::get(store.conn(), launch_id, &request.trigger)?;
-    let gate = gate::gate(store.conn(), launch_id, &trigger)?;
+    let rollback_of = match &request.rollback_of {
+        None => None,
+        Some(id) => {
+            let deploy = runs::get(store.conn(), launch_id, id)?;
+            if trigger.action != Action::Rollback || trigger.environment_id != deploy.environment_id
+            {
+                return Err(Error::InvalidInput(format!(
+                    "{:?} is not a rollback trigger of {}, where the deploy {} ran",
+                    trigger.name,
+                    deploy.environment,
+                    runs::short(&deploy.id)
+                )));
+            }
+            if request
+                .reason
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty())
+            {
+                return Err(Error::InvalidInput(
+                    "a rollback needs a reason, e.g. \"error rate above 5 % after the deploy\""
+                        .into(),
+                ));
+            }
+            Some(deploy)
+        }
+    };
+    let mut gate = gate::gate(store.conn(), launch_id, &trigger)?;
+    if let Some(deploy) = &rollback_of
+        && gate
+            .locked_by
+            .as_ref()
+            .is_some_and(|holder| holder.id == deploy.id)
+    {
+        // The deploy being rolled back is stopped below, not a reason to refuse.
+        gate.locked_by = None;
+    }
     gate::check(
         &gate,
         request.confirm.as_deref(),
         request.gate_override.as_deref(),
     )?;
+    if let Some(deploy) = &rollback_of {
+        stop_deploy(&mut store, actor, launch_id, deploy)?;
+    }
     let secrets = read_secrets(store.conn(), &trigger)?;
     let precheck = if trigger.action == Action::Deploy {
         let result = check_environment(&mut store, actor, launch_id, &trigger.environment_id)?;
@@ -115,7 +215,8 @@ pub fn run(
             .clone()
             .filter(|_| precheck.as_ref().is_some_and(|p| !p.passed)),
         precheck,
-        ..Start::default()
+        parent_run_id: rollback_of.as_ref().map(|d| d.id.clone()),
+        automatic,
     };
     let run = execute(
         &mut store,
@@ -149,6 +250,21 @@ fn execute(
     tracing::info!(run = %run.id, trigger = %trigger.name, environment = %trigger.environment, "run started");
     started(&run);
     let launch = launch::get(store.conn(), &run.launch_id)?;
+    let mut golive_vars = golive_env(&launch.name, &run);
+    if run.action == Action::Rollback {
+        // What the rollback goes back to: the last successful deploy before
+        // the one it answers (or before now).
+        let before = match &run.parent_run_id {
+            Some(parent) => runs::get(store.conn(), &run.launch_id, parent)?.started_ms,
+            None => run.started_ms,
+        };
+        if let Some(previous) =
+            watch::previous_success(store.conn(), &run.launch_id, &run.environment_id, before)?
+            && let Some(version) = previous.version
+        {
+            golive_vars.push(("GOLIVE_ROLLBACK_TO".into(), version));
+        }
+    }
     let timeout = trigger.timeout_s.map(|s| Duration::from_secs(u64::from(s)));
     let ended = match &trigger.spec {
         TriggerSpec::Command(spec) => {
@@ -167,7 +283,7 @@ fn execute(
                 run: &run,
                 spec,
                 secret_env,
-                golive_env: golive_env(&launch.name, &run),
+                golive_env: golive_vars,
                 timeout,
                 sink,
             })
@@ -188,7 +304,7 @@ fn execute(
                 credential,
                 masker,
                 timeout,
-                &launch.name,
+                golive_vars,
                 sink,
             )
         }
@@ -206,7 +322,7 @@ fn run_webhook(
     credential: Option<(Credential, String)>,
     masker: mask::Masker,
     timeout: Option<Duration>,
-    launch_name: &str,
+    golive_vars: Vec<(String, String)>,
     sink: Arc<dyn RunSink>,
 ) -> Ended {
     let failed = |detail: String| Ended {
@@ -232,7 +348,7 @@ fn run_webhook(
         runs::cancel_requested(&conn, &run.id).ok().flatten()
     };
     let vars = Vars {
-        pairs: golive_env(launch_name, run)
+        pairs: golive_vars
             .into_iter()
             .filter_map(|(name, value)| {
                 let key = name.strip_prefix("GOLIVE_")?.to_ascii_lowercase();
@@ -276,9 +392,6 @@ fn golive_env(launch_name: &str, run: &Run) -> Vec<(String, String)> {
     if let Some(reason) = &run.reason {
         env.push(("GOLIVE_REASON".into(), reason.clone()));
     }
-    // Template variables without the prefix match these names.
-    env.push(("GOLIVE_RUN_ID".into(), run.id.clone()));
-    env.dedup_by(|a, b| a.0 == b.0);
     env
 }
 

@@ -76,7 +76,8 @@ pub struct WebhookSpec {
     pub url: String,
     pub headers: Vec<Header>,
     /// A template: `{{launch}}`, `{{environment}}`, `{{trigger}}`, `{{run_id}}`,
-    /// `{{version}}`, `{{reason}}`, `{{started_by}}`.
+    /// `{{version}}`, `{{reason}}`, `{{started_by}}`, `{{rollback_to}}` (the
+    /// version a rollback goes back to).
     pub body: Option<String>,
     pub credential: Option<String>,
     pub poll: Option<Poll>,
@@ -270,6 +271,7 @@ pub const TEMPLATE_VARIABLES: &[&str] = &[
     "version",
     "reason",
     "started_by",
+    "rollback_to",
 ];
 
 /// Checks that every `{{…}}` in a template names a known variable.

@@ -1,7 +1,8 @@
 //! A demo launch watching the demo platform (`golive demo serve`), so a
 //! newcomer sees live health in minutes: the standard plan, production and
 //! staging with a monitor per demo service, the demo's bearer token in the
-//! OS keychain and its CA certificate beside the store.
+//! OS keychain and its CA certificate beside the store, and deploy,
+//! rollback and smoke-test triggers running the demo's scripts.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -99,6 +100,15 @@ pub fn ca_path(store_path: &Path) -> PathBuf {
         .join("demo-ca.pem")
 }
 
+/// Where the demo platform listens and how its deploy scripts are started.
+#[derive(Debug, Clone)]
+pub struct DemoScripts {
+    pub launcher: crate::deploy::demo::Launcher,
+    pub port: u16,
+    /// How long a demo deploy or rollback takes.
+    pub seconds: u32,
+}
+
 /// Creates the demo launch. The token goes to the keychain first, so a
 /// keychain that cannot take it leaves nothing behind.
 pub fn create_launch(
@@ -106,6 +116,7 @@ pub fn create_launch(
     change: &Change,
     info: &PlatformInfo,
     token: &str,
+    scripts: &DemoScripts,
 ) -> Result<Launch> {
     let ca_file = ca_path(store.path());
     let has_credential = credentials::find(store.conn(), CREDENTIAL_ID)?.is_some();
@@ -151,6 +162,11 @@ pub fn create_launch(
     store.write(change, |tx| {
         let launch = launch::insert(tx, &new, &Template::standard(), None)?;
         import::import_in(tx, &launch.id, &toml, "the demo platform")?;
+        for trigger in
+            crate::deploy::demo::triggers(&scripts.launcher, scripts.port, scripts.seconds)
+        {
+            crate::deploy::triggers::insert(tx, &launch.id, &trigger)?;
+        }
         Ok(launch)
     })
 }
