@@ -60,6 +60,17 @@ const COMMANDS: &[&str] = &[
     "save_kpi",
     "remove_kpi",
     "record_kpi",
+    "deploy_overview",
+    "save_trigger",
+    "remove_trigger",
+    "start_run",
+    "follow_run",
+    "run_lines",
+    "search_run",
+    "save_run_log",
+    "cancel_run",
+    "check_environment",
+    "set_rollback_watch",
 ];
 
 fn main() {

@@ -46,6 +46,11 @@ fn export_all(dir: &Path) {
         golive_core::ErrorCode::export_all(cfg),
         golive_core::health::kpis::Kpi::export_all(cfg),
         golive_core::health::kpis::KpiInput::export_all(cfg),
+        crate::commands::deploy::DeployOverview::export_all(cfg),
+        crate::commands::deploy::LineBatch::export_all(cfg),
+        golive_core::deploy::triggers::TriggerInput::export_all(cfg),
+        golive_core::deploy::start::Request::export_all(cfg),
+        golive_core::deploy::runs::RunFilter::export_all(cfg),
     ];
     for export in exports {
         export.expect("export TypeScript bindings");

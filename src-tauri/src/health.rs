@@ -81,6 +81,12 @@ pub fn start(app: AppHandle) {
                 );
                 if !recorded.alerts.is_empty() {
                     notify_pending(emitter.clone());
+                    // A critical alert may call for an armed rollback.
+                    let app = emitter.clone();
+                    tauri::async_runtime::spawn_blocking(move || {
+                        app.state::<crate::deploy::DeployRuntime>()
+                            .roll_back_if_armed(&app);
+                    });
                 }
             }),
         );

@@ -4,6 +4,7 @@
 
 mod commands;
 pub mod demo_script;
+mod deploy;
 mod error;
 pub mod file_picker;
 mod health;
@@ -23,11 +24,13 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             store_changes::watch(app.handle().clone());
+            deploy::recover(app.handle());
             health::start(app.handle().clone());
             Ok(())
         })
         .manage(state)
         .manage(health::HealthRuntime::default())
+        .manage(deploy::DeployRuntime::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_launches,
@@ -85,6 +88,17 @@ pub fn run() {
             commands::health::save_kpi,
             commands::health::remove_kpi,
             commands::health::record_kpi,
+            commands::deploy::deploy_overview,
+            commands::deploy::save_trigger,
+            commands::deploy::remove_trigger,
+            commands::deploy::start_run,
+            commands::deploy::follow_run,
+            commands::deploy::run_lines,
+            commands::deploy::search_run,
+            commands::deploy::save_run_log,
+            commands::deploy::cancel_run,
+            commands::deploy::check_environment,
+            commands::deploy::set_rollback_watch,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

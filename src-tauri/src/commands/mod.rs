@@ -4,6 +4,7 @@
 //! and launch commands; the others are grouped by feature.
 
 pub mod decision;
+pub mod deploy;
 pub mod files;
 pub mod health;
 pub mod people;

@@ -1,0 +1,314 @@
+//! Deploying from the app: triggers, the gate, starting and cancelling
+//! runs, following a run's log over a channel, the history, the rollback
+//! watch. Every rule lives in `golive_core::deploy`; these commands only
+//! unpack, call and convert.
+
+use std::time::Duration;
+
+use golive_core::deploy::gate::{self, Gate};
+use golive_core::deploy::runs::{self, Run, RunFilter, SweepResult};
+use golive_core::deploy::start::{self, Request};
+use golive_core::deploy::triggers::{self, Trigger, TriggerInput};
+use golive_core::deploy::watch::{self, Advice};
+use golive_core::deploy::{LogLine, RunState};
+use golive_core::health::credentials::{self, Credential};
+use golive_core::health::environments::{self, Environment};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+
+use crate::CommandError;
+use crate::deploy::DeployRuntime;
+use crate::state::{AppState, change_now};
+
+/// A trigger with what the Deploy view shows beside it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct TriggerView {
+    pub trigger: Trigger,
+    pub gate: Gate,
+    /// The average of its earlier successful runs, for the progress estimate.
+    #[ts(type = "number | null")]
+    pub average_ms: Option<i64>,
+    /// The program and arguments (or webhook) in words.
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct DeployEnvironment {
+    pub environment: Environment,
+    pub triggers: Vec<TriggerView>,
+    pub running: Option<Run>,
+}
+
+/// Everything the Deploy view shows at once.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct DeployOverview {
+    pub environments: Vec<DeployEnvironment>,
+    pub runs: Vec<Run>,
+    pub advice: Vec<Advice>,
+    pub watch_minutes: u32,
+    pub credentials: Vec<Credential>,
+}
+
+fn summary(trigger: &Trigger) -> String {
+    match &trigger.spec {
+        triggers::TriggerSpec::Command(c) => golive_core::deploy::runner::describe(c),
+        triggers::TriggerSpec::Webhook(w) => match &w.poll {
+            Some(poll) => format!("{} {} · polls {}", w.method, w.url, poll.url),
+            None => format!("{} {}", w.method, w.url),
+        },
+    }
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn deploy_overview(
+    state: State<'_, AppState>,
+    launch_id: String,
+    filter: Option<RunFilter>,
+) -> Result<DeployOverview, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            runs::recover(store, &change)?;
+            let conn = store.conn();
+            let all = triggers::list(conn, &launch_id)?;
+            let mut environments = Vec::new();
+            for environment in environments::list(conn, &launch_id)? {
+                let mut views = Vec::new();
+                for trigger in all.iter().filter(|t| t.environment_id == environment.id) {
+                    views.push(TriggerView {
+                        gate: gate::gate(conn, &launch_id, trigger)?,
+                        average_ms: runs::average_ms(conn, &trigger.id)?,
+                        summary: summary(trigger),
+                        trigger: trigger.clone(),
+                    });
+                }
+                environments.push(DeployEnvironment {
+                    running: runs::running_in(conn, &environment.id)?,
+                    triggers: views,
+                    environment,
+                });
+            }
+            Ok(DeployOverview {
+                environments,
+                runs: runs::list(conn, &launch_id, &filter.unwrap_or_default())?,
+                advice: watch::advice(conn, &launch_id, change.at)?,
+                watch_minutes: watch::watch_minutes(conn)?,
+                credentials: credentials::list(conn)?,
+            })
+        })
+        .await
+}
+
+/// Adds a trigger, or changes the one with `id`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn save_trigger(
+    state: State<'_, AppState>,
+    launch_id: String,
+    id: Option<String>,
+    input: TriggerInput,
+) -> Result<Trigger, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            match id {
+                Some(id) => triggers::edit(store, &change, &launch_id, &id, &input),
+                None => triggers::add(store, &change, &launch_id, &input),
+            }
+        })
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn remove_trigger(
+    state: State<'_, AppState>,
+    launch_id: String,
+    id: String,
+) -> Result<(), CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            triggers::remove(store, &change, &launch_id, &id).map(|_| ())
+        })
+        .await
+}
+
+/// Starts a run (the gate, confirmation and checks are the core's) and
+/// returns it once it holds the environment's lock; it goes on in the
+/// background. Refusals come back as errors and nothing runs.
+#[tauri::command]
+#[tracing::instrument(skip(app, state, deploy), err(Debug))]
+pub async fn start_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    deploy: State<'_, DeployRuntime>,
+    launch_id: String,
+    request: Request,
+) -> Result<Run, CommandError> {
+    let actor = state
+        .with_store(|store, user| golive_core::actor::load(store, user))
+        .await?;
+    deploy
+        .start(app, state.store_path.clone(), actor, launch_id, request)
+        .await
+}
+
+/// Streams a run's lines from `from_seq` as they are stored, in batches,
+/// until the run has ended and every line was sent. Works for runs started
+/// by the app, by `golive deploy` in a terminal, or before a restart.
+#[tauri::command]
+#[tracing::instrument(skip(state, on_lines), err(Debug))]
+pub async fn follow_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    from_seq: u64,
+    on_lines: Channel<LineBatch>,
+) -> Result<(), CommandError> {
+    let path = state.store_path.clone();
+    tauri::async_runtime::spawn_blocking(move || follow(&path, &run_id, from_seq, &on_lines))
+        .await
+        .map_err(|e| CommandError::internal(format!("following the run failed: {e}")))?
+        .map_err(CommandError::from)
+}
+
+/// One message of a followed run: lines in order, and whether the run has ended.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct LineBatch {
+    pub lines: Vec<LogLine>,
+    pub ended: bool,
+}
+
+/// Most lines per message: enough for a fast run, small enough for the webview.
+const BATCH_LINES: u32 = 5_000;
+
+fn follow(
+    path: &std::path::Path,
+    run_id: &str,
+    from: u64,
+    channel: &Channel<LineBatch>,
+) -> golive_core::Result<()> {
+    let conn = golive_core::store::connect(path)?;
+    let mut next = from;
+    loop {
+        let running = conn.query_row("SELECT state FROM runs WHERE id = ?1", [run_id], |row| {
+            row.get::<_, String>(0)
+        })? == RunState::Running.key();
+        let lines = runs::lines(&conn, run_id, next, BATCH_LINES)?;
+        let full = lines.len() as u32 == BATCH_LINES;
+        if let Some(last) = lines.last() {
+            next = last.seq + 1;
+        }
+        let ended = !running && !full;
+        if (!lines.is_empty() || ended) && channel.send(LineBatch { lines, ended }).is_err() {
+            // The view went away.
+            return Ok(());
+        }
+        if ended {
+            return Ok(());
+        }
+        if !full {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A window of a run's lines, for scrolling a long log.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn run_lines(
+    state: State<'_, AppState>,
+    run_id: String,
+    from_seq: u64,
+    limit: u32,
+) -> Result<Vec<LogLine>, CommandError> {
+    state
+        .with_store(move |store, _| runs::lines(store.conn(), &run_id, from_seq, limit.min(20_000)))
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn search_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    needle: String,
+) -> Result<Vec<u64>, CommandError> {
+    state
+        .with_store(move |store, _| runs::search(store.conn(), &run_id, &needle, 10_000))
+        .await
+}
+
+/// Writes a run's whole log as text to `path` (picked with the save dialog).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn save_run_log(
+    state: State<'_, AppState>,
+    run_id: String,
+    path: String,
+) -> Result<String, CommandError> {
+    state
+        .with_store(move |store, _| {
+            let file = std::fs::File::create(&path).map_err(|e| {
+                golive_core::Error::InvalidInput(format!(
+                    "cannot write the log to {path}: {e}. Pick a folder you can write to."
+                ))
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            runs::write_log(store.conn(), &run_id, &mut out)?;
+            std::io::Write::flush(&mut out).map_err(|e| {
+                golive_core::Error::InvalidInput(format!("cannot write the log to {path}: {e}"))
+            })?;
+            Ok(path)
+        })
+        .await
+}
+
+/// Cancels a running run, or stops what an interrupted run left running.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn cancel_run(
+    state: State<'_, AppState>,
+    launch_id: String,
+    run_id: String,
+) -> Result<Run, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            runs::request_cancel(store, &change, &launch_id, &run_id)
+        })
+        .await
+}
+
+/// A sweep of an environment's monitors now: what the pre-deployment
+/// checks will see.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn check_environment(
+    state: State<'_, AppState>,
+    launch_id: String,
+    environment_id: String,
+) -> Result<SweepResult, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let actor = golive_core::actor::load(store, user)?;
+            start::check_environment(store, &actor, &launch_id, &environment_id)
+        })
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn set_rollback_watch(
+    state: State<'_, AppState>,
+    minutes: u32,
+) -> Result<(), CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            watch::set_watch_minutes(store, &change, minutes)
+        })
+        .await
+}
