@@ -66,7 +66,6 @@ const COMMANDS: &[&str] = &[
     "start_run",
     "follow_run",
     "run_lines",
-    "search_run",
     "save_run_log",
     "cancel_run",
     "check_environment",

@@ -94,7 +94,6 @@ pub fn run() {
             commands::deploy::start_run,
             commands::deploy::follow_run,
             commands::deploy::run_lines,
-            commands::deploy::search_run,
             commands::deploy::save_run_log,
             commands::deploy::cancel_run,
             commands::deploy::check_environment,

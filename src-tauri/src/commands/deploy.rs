@@ -229,18 +229,6 @@ pub async fn run_lines(
         .await
 }
 
-#[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn search_run(
-    state: State<'_, AppState>,
-    run_id: String,
-    needle: String,
-) -> Result<Vec<u64>, CommandError> {
-    state
-        .with_store(move |store, _| runs::search(store.conn(), &run_id, &needle, 10_000))
-        .await
-}
-
 /// Writes a run's whole log as text to `path` (picked with the save dialog).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]

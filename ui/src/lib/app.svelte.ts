@@ -21,7 +21,7 @@ import {
 } from './ipc';
 import { share } from './share';
 
-export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'people';
+export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'deploy' | 'people';
 
 export class AppModel {
   info = $state<AppInfo | null>(null);
@@ -56,7 +56,7 @@ export class AppModel {
     try {
       this.info = await ipc.appInfo();
       await this.refresh();
-      await onStoreChanged(() => void this.refresh());
+      await onStoreChanged(() => this.refreshSoon());
       await onHealthChanged(() => void this.refreshHealth());
     } catch (error) {
       this.fatal = messageOf(error);
@@ -76,6 +76,21 @@ export class AppModel {
     } finally {
       this.checkingKeychain = false;
     }
+  }
+
+  private lastRefresh = 0;
+  private queuedRefresh: ReturnType<typeof setTimeout> | null = null;
+
+  /** Another process changed the store. A running deploy commits its lines
+   * many times a second, so reload at most every 1.5 s. */
+  refreshSoon(): void {
+    if (this.queuedRefresh) return;
+    const wait = Math.max(0, 1500 - (Date.now() - this.lastRefresh));
+    this.queuedRefresh = setTimeout(() => {
+      this.queuedRefresh = null;
+      this.lastRefresh = Date.now();
+      void this.refresh();
+    }, wait);
   }
 
   /** Reloads the open launch's health (after new probe results). */

@@ -648,24 +648,6 @@ fn line_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogLine> {
     })
 }
 
-/// The sequence numbers of the lines that contain `needle` (ignoring
-/// case), at most `limit`, for the log viewer's search.
-pub fn search(conn: &Connection, run_id: &str, needle: &str, limit: u32) -> Result<Vec<u64>> {
-    let key = log_key(conn, run_id)?;
-    if needle.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq FROM run_lines WHERE run = ?1 AND instr(lower(text), lower(?2)) > 0
-         ORDER BY seq LIMIT ?3",
-    )?;
-    let hits = stmt
-        .query_map(params![key, needle, limit], |row| row.get::<_, i64>(0))?
-        .map(|r| r.map(|s| s as u64))
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(hits)
-}
-
 /// Writes the whole log as text (`[stderr]` and `[golive]` prefixes mark
 /// the other streams), for download and `golive run show --log`.
 pub fn write_log(conn: &Connection, run_id: &str, out: &mut dyn std::io::Write) -> Result<()> {

@@ -1,6 +1,6 @@
 // The only module that imports @tauri-apps/*: typed wrappers over the app's
 // commands and events. Errors arrive as {code, message} (CommandError).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 import { openUrl } from '@tauri-apps/plugin-opener';
@@ -41,6 +41,15 @@ import type { WindowInput } from './bindings/WindowInput';
 import type { EnvironmentMetrics } from './bindings/EnvironmentMetrics';
 import type { Kpi } from './bindings/Kpi';
 import type { KpiInput } from './bindings/KpiInput';
+import type { DeployOverview } from './bindings/DeployOverview';
+import type { Trigger } from './bindings/Trigger';
+import type { TriggerInput } from './bindings/TriggerInput';
+import type { Request as RunRequest } from './bindings/Request';
+import type { Run } from './bindings/Run';
+import type { RunFilter } from './bindings/RunFilter';
+import type { LineBatch } from './bindings/LineBatch';
+import type { LogLine } from './bindings/LogLine';
+import type { SweepResult } from './bindings/SweepResult';
 
 export type {
   AppInfo,
@@ -95,6 +104,20 @@ export type {
   Kpi,
   KpiInput,
 };
+export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogLine, SweepResult };
+export type { DeployEnvironment } from './bindings/DeployEnvironment';
+export type { TriggerView } from './bindings/TriggerView';
+export type { TriggerSpec } from './bindings/TriggerSpec';
+export type { CommandSpec } from './bindings/CommandSpec';
+export type { WebhookSpec } from './bindings/WebhookSpec';
+export type { Poll } from './bindings/Poll';
+export type { Gate } from './bindings/Gate';
+export type { Advice } from './bindings/Advice';
+export type { Action } from './bindings/Action';
+export type { RunState } from './bindings/RunState';
+export type { Stream } from './bindings/Stream';
+export type { Validation } from './bindings/Validation';
+export type { CheckedMonitor } from './bindings/CheckedMonitor';
 export type { KpiSource } from './bindings/KpiSource';
 export type { KpiValue } from './bindings/KpiValue';
 export type { EnvironmentView } from './bindings/EnvironmentView';
@@ -216,6 +239,33 @@ export const ipc = {
   recordKpi: (launchId: string, id: string, value: number, note: string) =>
     call<Kpi>('record_kpi', { launchId, id, value, note }),
 
+  deployOverview: (launchId: string, filter: RunFilter | null = null) =>
+    call<DeployOverview>('deploy_overview', { launchId, filter }),
+  saveTrigger: (launchId: string, id: string | null, input: TriggerInput) =>
+    call<Trigger>('save_trigger', { launchId, id, input }),
+  removeTrigger: (launchId: string, id: string) => call<null>('remove_trigger', { launchId, id }),
+  /** Resolves once the run holds its environment's lock; it goes on in the background. */
+  startRun: (launchId: string, request: RunRequest) => call<Run>('start_run', { launchId, request }),
+  /** Streams a run's stored lines from `fromSeq` in batches until it ends (or `stop` is called). */
+  followRun: (runId: string, fromSeq: number, onBatch: (batch: LineBatch) => void) => {
+    const channel = new Channel<LineBatch>();
+    channel.onmessage = onBatch;
+    const done = call<null>('follow_run', { runId, fromSeq, onLines: channel });
+    return {
+      done,
+      stop: () => {
+        channel.onmessage = () => {};
+      },
+    };
+  },
+  runLines: (runId: string, fromSeq: number, limit: number) =>
+    call<LogLine[]>('run_lines', { runId, fromSeq, limit }),
+  saveRunLog: (runId: string, path: string) => call<string>('save_run_log', { runId, path }),
+  cancelRun: (launchId: string, runId: string) => call<Run>('cancel_run', { launchId, runId }),
+  checkEnvironment: (launchId: string, environmentId: string) =>
+    call<SweepResult>('check_environment', { launchId, environmentId }),
+  setRollbackWatch: (minutes: number) => call<null>('set_rollback_watch', { minutes }),
+
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
     call<string>('checklist_markdown', { launchId, filter, path }),
@@ -254,6 +304,11 @@ export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
 /** Calls `handler` after the app stored new probe results or alert changes. */
 export function onHealthChanged(handler: () => void): Promise<UnlistenFn> {
   return listen('health-changed', () => handler());
+}
+
+/** Calls `handler` when a run the app started (or an automatic rollback) started or ended. */
+export function onDeployChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen('deploy-changed', () => handler());
 }
 
 /** The message to show for any thrown value, as a sentence. */

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LogModel,
+  comparedToAverage,
+  durationText,
+  parseArgumentLines,
+  parseHeaders,
+  parsePairs,
+  progress,
+  stateOf,
+  visibleRange,
+} from './deploy';
+import type { Run } from '../ipc';
+
+describe('deploy words', () => {
+  it('names every state with a colour that is not the only signal', () => {
+    expect(stateOf('succeeded')).toEqual({ words: 'Succeeded', tone: 'ok' });
+    expect(stateOf('timed_out').words).toBe('Timed out');
+    expect(stateOf('interrupted').tone).toBe('warn');
+  });
+
+  it('formats durations', () => {
+    expect(durationText(850)).toBe('850 ms');
+    expect(durationText(12_400)).toBe('12.4 s');
+    expect(durationText(185_000)).toBe('3 min 05 s');
+    expect(durationText(null)).toBe('—');
+  });
+
+  it('estimates progress from earlier runs and never claims 100 % while running', () => {
+    expect(progress(15_000, 30_000).percent).toBe(50);
+    expect(progress(15_000, 30_000).words).toContain('about 15.0 s left');
+    expect(progress(45_000, 30_000).percent).toBe(99);
+    expect(progress(45_000, 30_000).words).toContain('longer than earlier runs');
+    expect(progress(5_000, null).percent).toBeNull();
+  });
+
+  it('compares a finished run with the average', () => {
+    const run = { duration_ms: 60_000 } as Run;
+    expect(comparedToAverage(run, 30_000)).toBe('100 % slower than usual');
+    expect(comparedToAverage(run, 60_000)).toBe('as usual');
+    expect(comparedToAverage(run, null)).toBeNull();
+  });
+});
+
+describe('trigger fields', () => {
+  it('keeps arguments exactly, one per line, including empty ones', () => {
+    expect(parseArgumentLines('-c\necho "a; b"\n\n--fast')).toEqual(['-c', 'echo "a; b"', '', '--fast']);
+    expect(parseArgumentLines('')).toEqual([]);
+  });
+
+  it('reads NAME=value and header lines, naming a bad line', () => {
+    expect(parsePairs('REGION=eu\n\nURL=http://x/?a=b', 'the variables')).toEqual([
+      { name: 'REGION', value: 'eu' },
+      { name: 'URL', value: 'http://x/?a=b' },
+    ]);
+    expect(() => parsePairs('REGION', 'the variables')).toThrow('Line 1 of the variables');
+    expect(parseHeaders('Accept: application/json')).toEqual([{ name: 'Accept', value: 'application/json' }]);
+    expect(() => parseHeaders('nocolon')).toThrow('Header line 1');
+  });
+});
+
+describe('the log model', () => {
+  it('keeps each line once, in order, and searches without case', () => {
+    const log = new LogModel();
+    log.append([
+      { seq: 1, stream: 'golive', text: 'started deploy.sh' },
+      { seq: 2, stream: 'stdout', text: 'Step 1' },
+    ]);
+    log.append([
+      { seq: 2, stream: 'stdout', text: 'Step 1' },
+      { seq: 3, stream: 'stderr', text: 'warning: step 2 slow' },
+    ]);
+    expect(log.length).toBe(3);
+    expect(log.nextSeq).toBe(4);
+    expect(log.search('STEP')).toEqual([1, 2]);
+    expect(log.text()).toBe('[golive] started deploy.sh\nStep 1\n[stderr] warning: step 2 slow');
+  });
+
+  it('renders only the rows on screen', () => {
+    expect(visibleRange(0, 400, 20, 1_000_000, 10)).toEqual({ first: 0, last: 30 });
+    expect(visibleRange(20_000, 400, 20, 1_000_000, 10)).toEqual({ first: 990, last: 1030 });
+    expect(visibleRange(0, 400, 20, 5, 10)).toEqual({ first: 0, last: 5 });
+  });
+});

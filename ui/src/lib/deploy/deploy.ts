@@ -1,0 +1,173 @@
+// Words, colours and numbers of the Deploy view, and the log model behind
+// the live log, kept out of the components so they are tested on their own.
+import type { CommandSpec, Run, RunState, Stream, Trigger, TriggerInput, TriggerSpec, WebhookSpec } from '../ipc';
+import type { Tone } from '../health/health';
+
+export function stateOf(state: RunState): { words: string; tone: Tone } {
+  switch (state) {
+    case 'running':
+      return { words: 'Running', tone: 'info' };
+    case 'succeeded':
+      return { words: 'Succeeded', tone: 'ok' };
+    case 'failed':
+      return { words: 'Failed', tone: 'bad' };
+    case 'cancelled':
+      return { words: 'Cancelled', tone: 'warn' };
+    case 'timed_out':
+      return { words: 'Timed out', tone: 'bad' };
+    case 'interrupted':
+      return { words: 'Interrupted', tone: 'warn' };
+  }
+}
+
+export function actionWords(action: Trigger['action']): string {
+  return action === 'deploy' ? 'Deploy' : action === 'rollback' ? 'Rollback' : 'Validation';
+}
+
+/** "850 ms", "12.4 s", "3 min 05 s". */
+export function durationText(ms: number | null | undefined): string {
+  if (ms == null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** A running run's progress against the average of earlier runs: a
+ * percentage capped at 99 until it ends, and words for the estimate. */
+export function progress(
+  elapsedMs: number,
+  averageMs: number | null,
+): { percent: number | null; words: string } {
+  if (averageMs == null || averageMs <= 0) {
+    return { percent: null, words: `${durationText(elapsedMs)} so far; no earlier run to compare with` };
+  }
+  const percent = Math.min(99, Math.floor((elapsedMs / averageMs) * 100));
+  const left = averageMs - elapsedMs;
+  const words =
+    left > 0
+      ? `${durationText(elapsedMs)} of about ${durationText(averageMs)} (earlier runs); about ${durationText(left)} left`
+      : `${durationText(elapsedMs)}: longer than earlier runs (about ${durationText(averageMs)})`;
+  return { percent, words };
+}
+
+/** Its duration against the average of the trigger's earlier runs. */
+export function comparedToAverage(run: Run, averageMs: number | null): string | null {
+  if (run.duration_ms == null || averageMs == null || averageMs <= 0) return null;
+  const ratio = run.duration_ms / averageMs;
+  if (ratio > 1.25) return `${Math.round((ratio - 1) * 100)} % slower than usual`;
+  if (ratio < 0.8) return `${Math.round((1 - ratio) * 100)} % faster than usual`;
+  return 'as usual';
+}
+
+/** The program and its arguments one per line, as the trigger dialog edits them. */
+export function argumentLines(args: string[]): string {
+  return args.join('\n');
+}
+
+export function parseArgumentLines(text: string): string[] {
+  if (text === '') return [];
+  return text.split('\n');
+}
+
+/** "NAME=value" lines into pairs; the error names the line. */
+export function parsePairs(text: string, what: string): { name: string; value: string }[] {
+  return text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), index }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, index }) => {
+      const at = line.indexOf('=');
+      if (at <= 0) throw new Error(`Line ${index + 1} of ${what} is not NAME=value: ${line}`);
+      return { name: line.slice(0, at).trim(), value: line.slice(at + 1) };
+    });
+}
+
+/** "Name: value" header lines into pairs. */
+export function parseHeaders(text: string): { name: string; value: string }[] {
+  return text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), index }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, index }) => {
+      const at = line.indexOf(':');
+      if (at <= 0) throw new Error(`Header line ${index + 1} is not "Name: value": ${line}`);
+      return { name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() };
+    });
+}
+
+export function emptyCommand(): CommandSpec {
+  return { program: '', args: [], cwd: null, env: [], secret_env: [] };
+}
+
+export function emptyWebhook(): WebhookSpec {
+  return { method: 'POST', url: '', headers: [], body: null, credential: null, poll: null };
+}
+
+export function blankTrigger(environment: string): TriggerInput {
+  return {
+    environment,
+    name: '',
+    action: 'deploy',
+    spec: { kind: 'command', ...emptyCommand() } as TriggerSpec,
+    timeout_s: null,
+    auto_rollback: false,
+  };
+}
+
+// The live log: every line of a run, kept compact (a million lines must fit
+// well inside the webview's memory budget) and appended in batches.
+export class LogModel {
+  texts: string[] = [];
+  streams: Stream[] = [];
+  /** The next sequence number expected from the store. */
+  nextSeq = 0;
+
+  get length(): number {
+    return this.texts.length;
+  }
+
+  append(lines: { seq: number; stream: Stream; text: string }[]): void {
+    for (const line of lines) {
+      // A batch may overlap one already seen (a re-follow); keep each line once.
+      if (line.seq < this.nextSeq) continue;
+      this.texts.push(line.text);
+      this.streams.push(line.stream);
+      this.nextSeq = line.seq + 1;
+    }
+  }
+
+  /** Indexes of the lines containing `needle`, ignoring case. */
+  search(needle: string): number[] {
+    const wanted = needle.toLowerCase();
+    if (wanted === '') return [];
+    const hits: number[] = [];
+    for (let i = 0; i < this.texts.length; i++) {
+      if (this.texts[i].toLowerCase().includes(wanted)) hits.push(i);
+    }
+    return hits;
+  }
+
+  /** The whole log as text, as the downloaded file has it. */
+  text(): string {
+    return this.texts
+      .map((text, i) =>
+        this.streams[i] === 'stderr' ? `[stderr] ${text}` : this.streams[i] === 'golive' ? `[golive] ${text}` : text,
+      )
+      .join('\n');
+  }
+}
+
+/** Which rows of a fixed-height list are on screen, with some spare above and below. */
+export function visibleRange(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  total: number,
+  overscan = 20,
+): { first: number; last: number } {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(total, Math.ceil((scrollTop + viewportHeight) / rowHeight) + overscan);
+  return { first, last };
+}
