@@ -280,6 +280,29 @@ impl App {
         }
     }
 
+    /// Polls until the element's attribute satisfies `check` (e.g. a count above zero).
+    pub async fn wait_for_attr_where(
+        &self,
+        css: &str,
+        name: &str,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+        within: Duration,
+    ) {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.attr(css, name).await;
+            if seen.as_deref().is_some_and(&check) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} [{name}] stayed {seen:?}, expected {what} within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn wait_for_text(&self, css: &str, want: &str) {
         let deadline = Instant::now() + STEP;
         loop {

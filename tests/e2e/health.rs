@@ -14,9 +14,9 @@ use crate::driver::App;
 use crate::readiness::day0_in;
 
 /// Used throughout; checked for in the store, the logs and the page.
-const KNOWN_SECRET: &str = "gl-e2e-secret-Vq7Tz3Kp9w";
+pub(crate) const KNOWN_SECRET: &str = "gl-e2e-secret-Vq7Tz3Kp9w";
 
-struct Running(Child);
+pub(crate) struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -25,7 +25,7 @@ impl Drop for Running {
     }
 }
 
-fn free_port_pair() -> u16 {
+pub(crate) fn free_port_pair() -> u16 {
     loop {
         let first = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = first.local_addr().unwrap().port();
@@ -36,7 +36,7 @@ fn free_port_pair() -> u16 {
 }
 
 /// `golive demo serve` on `port`, waiting until it answers.
-fn demo_platform(store: &std::path::Path, port: u16) -> Running {
+pub(crate) fn demo_platform(store: &std::path::Path, port: u16) -> Running {
     let child = Command::new(crate::golive_cli())
         .args(["--store"])
         .arg(store)

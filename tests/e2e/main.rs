@@ -4,6 +4,7 @@
 //! go to `target/e2e-artifacts/`.
 
 mod bench;
+mod deploy;
 mod driver;
 mod files;
 mod go_no_go;
