@@ -2,6 +2,7 @@
 //! golive against baselines taken in the same run. Figures are printed, never
 //! asserted: these machines are too noisy for timed assertions.
 
+mod deploy;
 mod endpoints;
 mod generate;
 mod health;
@@ -43,6 +44,17 @@ enum Command {
         #[arg(long, default_value_t = 150)]
         steady_seconds: u64,
     },
+    /// Only the deployment-output figure (a million-line trigger against the generator writing to a file)
+    Deploy {
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
+    /// (Used by `run`.) Print COUNT numbered lines, alternating stdout and stderr
+    #[command(hide = true)]
+    GenerateLines {
+        #[arg(long)]
+        count: u64,
+    },
     /// (Used by `run`.) Serve health endpoints on loopback until stdin closes
     #[command(hide = true)]
     ServeEndpoints {
@@ -69,6 +81,13 @@ fn main() -> anyhow::Result<()> {
             measure::run(&dir, ticks)?;
             println!();
             health::run(&dir, steady_seconds)?;
+            println!();
+            deploy::run(&dir)?;
+        }
+        Command::GenerateLines { count } => deploy::generate_lines(count)?,
+        Command::Deploy { dir } => {
+            std::fs::create_dir_all(&dir)?;
+            deploy::run(&dir)?;
         }
         Command::ServeEndpoints {
             ports,

@@ -59,7 +59,7 @@ impl LineSplitter {
 
     fn finish_line(&self, line: &[u8]) -> String {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        String::from_utf8_lossy(&self.masker.mask(line)).into_owned()
+        text_of(self.masker.mask_bytes(line))
     }
 
     /// Stores the front of an over-long line as a piece of its own, never
@@ -81,7 +81,16 @@ impl LineSplitter {
         }
         let rest = self.pending.split_off(cut);
         let piece = std::mem::replace(&mut self.pending, rest);
-        out.push(String::from_utf8_lossy(&self.masker.mask(&piece)).into_owned());
+        out.push(text_of(self.masker.mask_bytes(&piece)));
+    }
+}
+
+/// Bytes as text without copying them again when they are valid UTF-8.
+fn text_of(bytes: std::borrow::Cow<'_, [u8]>) -> String {
+    match bytes {
+        std::borrow::Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned(),
+        std::borrow::Cow::Owned(v) => String::from_utf8(v)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
 }
 

@@ -82,16 +82,21 @@ impl Masker {
 
     /// `text` with every secret form replaced by [`MASK`].
     pub fn mask(&self, text: &[u8]) -> Vec<u8> {
+        self.mask_bytes(text).into_owned()
+    }
+
+    /// The same, borrowing `text` when there is nothing to mask in it.
+    pub fn mask_bytes<'a>(&self, text: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
         match &self.finder {
-            None => text.to_vec(),
-            Some(finder) => {
+            Some(finder) if finder.is_match(text) => {
                 let mut out = Vec::with_capacity(text.len());
                 finder.replace_all_with_bytes(text, &mut out, |_, _, dst| {
                     dst.extend_from_slice(MASK.as_bytes());
                     true
                 });
-                out
+                std::borrow::Cow::Owned(out)
             }
+            _ => std::borrow::Cow::Borrowed(text),
         }
     }
 

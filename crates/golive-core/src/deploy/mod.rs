@@ -9,9 +9,10 @@
 //!   requests, recovery after a crash, history and logs.
 //! - `runner` — executing a command: process group, output threads, the
 //!   batched line writer, cancel and timeout.
-//! - `mask`, `lines`, `process` — masking secrets, splitting output into
-//!   lines, signalling process groups.
+//! - `mask`, `lines`, `process`, `chunk` — masking secrets, splitting output
+//!   into lines, signalling process groups, storing a batch of lines in one row.
 
+pub mod chunk;
 pub mod demo;
 pub mod gate;
 pub mod lines;

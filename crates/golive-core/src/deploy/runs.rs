@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::process::{self, Signal};
 use super::triggers::Trigger;
-use super::{Action, LogLine, RunState, Stream};
+use super::{Action, LogLine, RunState, Stream, chunk};
 use crate::actor::Change;
 use crate::health::probe::ProbeVerdict;
 use crate::store::{Store, new_id};
@@ -629,23 +629,32 @@ pub fn cancel_requested(conn: &Connection, run_id: &str) -> Result<Option<String
 /// Lines `from`.. of a run (at most `limit`), in order.
 pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<Vec<LogLine>> {
     let key = log_key(conn, run_id)?;
+    let mut found = Vec::new();
+    if limit == 0 {
+        return Ok(found);
+    }
+    // From the row holding `from` on: rows hold consecutive lines.
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, stream, at_ms, text FROM run_lines WHERE run = ?1 AND seq >= ?2
-         ORDER BY seq LIMIT ?3",
+        "SELECT first_seq, lines FROM run_output
+         WHERE run = ?1 AND first_seq >= coalesce(
+             (SELECT max(first_seq) FROM run_output WHERE run = ?1 AND first_seq <= ?2), 0)
+         ORDER BY first_seq",
     )?;
-    let lines = stmt
-        .query_map(params![key, from as i64, limit], line_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(lines)
-}
-
-fn line_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogLine> {
-    Ok(LogLine {
-        seq: row.get::<_, i64>(0)? as u64,
-        stream: Stream::from_code(row.get(1)?),
-        at_ms: row.get(2)?,
-        text: row.get(3)?,
-    })
+    let mut rows = stmt.query(params![key, from as i64])?;
+    while let Some(row) = rows.next()? {
+        let first: i64 = row.get(0)?;
+        let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        let mut full = false;
+        chunk::decode(bytes, first as u64, from, |line| {
+            found.push(line);
+            full = found.len() >= limit as usize;
+            !full
+        })?;
+        if full {
+            break;
+        }
+    }
+    Ok(found)
 }
 
 /// Writes the whole log as text (`[stderr]` and `[golive]` prefixes mark
@@ -653,15 +662,26 @@ fn line_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogLine> {
 pub fn write_log(conn: &Connection, run_id: &str, out: &mut dyn std::io::Write) -> Result<()> {
     let key = log_key(conn, run_id)?;
     let mut stmt =
-        conn.prepare("SELECT seq, stream, at_ms, text FROM run_lines WHERE run = ?1 ORDER BY seq")?;
+        conn.prepare("SELECT first_seq, lines FROM run_output WHERE run = ?1 ORDER BY first_seq")?;
     let mut rows = stmt.query([key])?;
-    let io = |e: std::io::Error| Error::Internal(format!("could not write the log: {e}"));
+    let mut failed = None;
     while let Some(row) = rows.next()? {
-        let line = line_from_row(row)?;
-        match line.stream {
-            Stream::Stdout => writeln!(out, "{}", line.text).map_err(io)?,
-            Stream::Stderr => writeln!(out, "[stderr] {}", line.text).map_err(io)?,
-            Stream::Golive => writeln!(out, "[golive] {}", line.text).map_err(io)?,
+        let first: i64 = row.get(0)?;
+        let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        chunk::decode(bytes, first as u64, 0, |line| {
+            let written = match line.stream {
+                Stream::Stdout => writeln!(out, "{}", line.text),
+                Stream::Stderr => writeln!(out, "[stderr] {}", line.text),
+                Stream::Golive => writeln!(out, "[golive] {}", line.text),
+            };
+            if let Err(e) = written {
+                failed = Some(e);
+                return false;
+            }
+            true
+        })?;
+        if let Some(e) = failed {
+            return Err(Error::Internal(format!("could not write the log: {e}")));
         }
     }
     Ok(())

@@ -130,6 +130,9 @@ fn run_as(
     started: impl FnOnce(&Run),
 ) -> Result<Run> {
     let mut store = Store::open(store_path, OpenMode::MustExist)?;
+    // The run's output goes through the WAL; copying it into the database
+    // is left to a checkpoint after the run, not to the commit that ends it.
+    store.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
     runs::recover(&mut store, &change(actor))?;
     let trigger = triggers::get(store.conn(), launch_id, &request.trigger)?;
     let rollback_of = match &request.rollback_of {
@@ -227,11 +230,30 @@ fn run_as(
         &secrets,
         sink.clone(),
         started,
-    )?;
-    if run.action == Action::Deploy && run.state == RunState::Succeeded {
-        return validate(&mut store, store_path, actor, launch_id, &run, sink);
-    }
-    Ok(run)
+    );
+    let run = match run {
+        Ok(run) if run.action == Action::Deploy && run.state == RunState::Succeeded => {
+            validate(&mut store, store_path, actor, launch_id, &run, sink)
+        }
+        other => other,
+    };
+    checkpoint_later(store_path);
+    run
+}
+
+/// Copies the WAL into the database on a thread of its own (PASSIVE: it
+/// never waits for or blocks readers and writers).
+fn checkpoint_later(store_path: &Path) {
+    let path = store_path.to_path_buf();
+    let _ = std::thread::Builder::new()
+        .name("golive-checkpoint".into())
+        .spawn(move || {
+            if let Ok(conn) = crate::store::connect(&path)
+                && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            {
+                tracing::debug!(error = %e, "the checkpoint after a run did not finish");
+            }
+        });
 }
 
 /// Takes the lock, runs the trigger, records its end.

@@ -73,13 +73,15 @@ CREATE TABLE runs (
 CREATE UNIQUE INDEX runs_one_running_per_environment ON runs(environment_id) WHERE state = 'running';
 CREATE INDEX runs_by_launch ON runs(launch_id, started_ms);
 
--- Every output line of a run, masked before it was written. `stream` is
--- 1 stdout, 2 stderr, 0 golive's own notes (start, signals, webhook polls).
-CREATE TABLE run_lines (
-    run     INTEGER NOT NULL REFERENCES runs(num),
-    seq     INTEGER NOT NULL,
-    stream  INTEGER NOT NULL CHECK (stream IN (0, 1, 2)),
-    at_ms   INTEGER NOT NULL,
-    text    TEXT NOT NULL,
-    PRIMARY KEY (run, seq)
-) WITHOUT ROWID;
+-- Every output line of a run, masked before it was written, stored in the
+-- batches the writer commits: one row holds lines first_seq..=last_seq,
+-- each with its stream (0 golive's own notes, 1 stdout, 2 stderr), time
+-- and text, encoded by `deploy::chunk`. A million lines are a few hundred
+-- rows, so storing them keeps up with the program printing them.
+CREATE TABLE run_output (
+    run       INTEGER NOT NULL REFERENCES runs(num),
+    first_seq INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL CHECK (last_seq >= first_seq),
+    lines     BLOB NOT NULL
+);
+CREATE UNIQUE INDEX run_output_by_seq ON run_output(run, first_seq);

@@ -1,0 +1,141 @@
+//! The deployment figure of `make bench`: a trigger printing 1,000,000
+//! lines alternating stdout and stderr, every line stored, against the same
+//! generator writing to a file (QUALITY.md: wall ≤ 1.5 × that baseline).
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use golive_core::deploy::start::{self, Request};
+use golive_core::deploy::triggers::{self, CommandSpec, TriggerInput, TriggerSpec};
+use golive_core::deploy::{Action, NoSink, RunState};
+use golive_core::health::environments;
+use golive_core::launch::{self, NewLaunch};
+use golive_core::plan::Template;
+use golive_core::store::OpenMode;
+use golive_core::{Actor, Change, Store};
+
+pub const LINES: u64 = 1_000_000;
+
+/// The generator: numbered lines, odd ones on stdout and even ones on
+/// stderr, each stream buffered as a program's usually is.
+pub fn generate_lines(count: u64) -> anyhow::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut err = BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
+    for i in 1..=count {
+        if i % 2 == 1 {
+            writeln!(out, "line {i} of the deployment output on stdout")?;
+        } else {
+            writeln!(err, "line {i} of the deployment output on stderr")?;
+        }
+    }
+    out.flush()?;
+    err.flush()?;
+    Ok(())
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+pub fn run(dir: &Path) -> anyhow::Result<()> {
+    let me = std::env::current_exe().context("where golive-bench is")?;
+    let count = LINES.to_string();
+    let file = dir.join("generator-output.txt");
+    let mut baseline = Vec::new();
+    for _ in 0..3 {
+        let out = std::fs::File::create(&file)?;
+        let err = out.try_clone()?;
+        let started = Instant::now();
+        let status = Command::new(&me)
+            .args(["generate-lines", "--count", &count])
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err))
+            .status()?;
+        baseline.push(started.elapsed());
+        anyhow::ensure!(status.success(), "the generator failed");
+    }
+    let _ = std::fs::remove_file(&file);
+
+    let path = dir.join("deploy.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut store = Store::open(&path, OpenMode::CreateIfMissing)?;
+    let change = Change::new(Actor::anonymous("bench"), jiff::Timestamp::now());
+    let created = launch::create(
+        &mut store,
+        &change,
+        &NewLaunch {
+            name: "Deploy bench".into(),
+            platform: String::new(),
+            go_live_local: "2026-12-07T09:00".into(),
+            time_zone: "UTC".into(),
+        },
+        &Template::standard(),
+    )?;
+    environments::add(&mut store, &change, &created.id, "staging", false)?;
+    triggers::add(
+        &mut store,
+        &change,
+        &created.id,
+        &TriggerInput {
+            environment: "staging".into(),
+            name: "flood".into(),
+            action: Action::Validation,
+            spec: TriggerSpec::Command(CommandSpec {
+                program: me.display().to_string(),
+                args: vec!["generate-lines".into(), "--count".into(), count.clone()],
+                cwd: None,
+                env: vec![],
+                secret_env: vec![],
+            }),
+            timeout_s: None,
+            auto_rollback: false,
+        },
+    )?;
+    drop(store);
+    let mut golive = Vec::new();
+    let mut stored = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let run = start::run(
+            &path,
+            &Actor::anonymous("bench"),
+            &created.id,
+            &Request {
+                trigger: "flood".into(),
+                ..Request::default()
+            },
+            Arc::new(NoSink),
+            |_| {},
+        )?;
+        golive.push(started.elapsed());
+        anyhow::ensure!(
+            run.state == RunState::Succeeded,
+            "the run {:?}: {:?}",
+            run.state,
+            run.detail
+        );
+        let store = Store::open(&path, OpenMode::MustExist)?;
+        stored = golive_core::deploy::runs::lines(store.conn(), &run.id, 0, u32::MAX)?
+            .iter()
+            .filter(|l| l.stream != golive_core::deploy::Stream::Golive)
+            .count();
+    }
+    let (base, ours) = (median(baseline), median(golive));
+    println!(
+        "deployment output: a trigger printing {LINES} lines alternating stdout/stderr (median of 3)"
+    );
+    println!(
+        "  generator > file {:>8.0} ms   golive run, every line stored {:>8.0} ms   {:.2}x   lines stored {stored}   goal: <= 1.5x, all {LINES}",
+        base.as_secs_f64() * 1000.0,
+        ours.as_secs_f64() * 1000.0,
+        ours.as_secs_f64() / base.as_secs_f64()
+    );
+    Ok(())
+}
