@@ -106,3 +106,131 @@ async fn bench_tick_in_the_webview() {
         at(1.0)
     );
 }
+
+/// PSS (MiB) of the webview's processes: what the live log costs in WebKit.
+fn webkit_pss_mib() -> f64 {
+    let mut total = 0.0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if !String::from_utf8_lossy(&cmdline).contains("WebKitWebProcess") {
+            continue;
+        }
+        let rollup = std::fs::read_to_string(entry.path().join("smaps_rollup")).unwrap_or_default();
+        total += rollup
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0);
+    }
+    total
+}
+
+/// Records the time between painted frames until `window.__stopFrames` is set.
+const RECORD_FRAMES: &str = r#"
+window.__frames = [];
+window.__stopFrames = false;
+let last = performance.now();
+const tick = (now) => {
+  window.__frames.push(now - last);
+  last = now;
+  if (!window.__stopFrames) requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+"#;
+
+#[tokio::test]
+#[ignore = "a benchmark: `make bench` runs it"]
+async fn bench_live_log_during_a_fast_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("golive.db");
+    let cli = |args: &[&str]| crate::cli(&store, args);
+    cli(&[
+        "init",
+        "--name",
+        "Bench",
+        "--go-live",
+        "2026-12-07T09:00",
+        "--tz",
+        "UTC",
+    ]);
+    cli(&["env", "add", "staging"]);
+    cli(&[
+        "trigger",
+        "add",
+        "--env",
+        "staging",
+        "--name",
+        "flood",
+        "--kind",
+        "deploy",
+        "--",
+        "perl",
+        "-e",
+        "for my $i (1..1_000_000) { if ($i % 2) { print STDOUT \"line $i of a fast deploy\\n\" } else { print STDERR \"line $i of a fast deploy\\n\" } }",
+    ]);
+    let app = App::start(&store).await;
+    app.click("[data-testid=nav-deploy]").await;
+    app.find("[data-testid=run-flood]").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let before = webkit_pss_mib();
+    app.client
+        .execute(RECORD_FRAMES, vec![])
+        .await
+        .expect("start recording frames");
+    app.click("[data-testid=run-flood]").await;
+    app.click("[data-testid=run-start]").await;
+    let started = std::time::Instant::now();
+    let mut peak = before;
+    loop {
+        peak = peak.max(webkit_pss_mib());
+        let ended = app.attr("[data-testid=log]", "data-ended").await;
+        let lines: u64 = app
+            .attr("[data-testid=log]", "data-lines")
+            .await
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if ended.as_deref() == Some("true") && lines >= 1_000_000 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(180),
+            "the log did not receive the million lines in 3 minutes ({lines})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let shown = started.elapsed();
+    let frames = app
+        .client
+        .execute(
+            "window.__stopFrames = true; return window.__frames;",
+            vec![],
+        )
+        .await
+        .expect("read the frame times");
+    let mut frames: Vec<f64> = frames
+        .as_array()
+        .expect("frame times")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    frames.sort_by(f64::total_cmp);
+    let at = |p: f64| frames[((frames.len() as f64 - 1.0) * p).round() as usize];
+    app.screenshot("91-bench-live-log").await;
+    app.quit().await;
+    println!(
+        "live log view during a 1,000,000-line run ({} frames over {:.1} s until every line was in the view)",
+        frames.len(),
+        shown.as_secs_f64()
+    );
+    println!(
+        "  frame time p50 {:>6.1} ms   p95 {:>6.1} ms   max {:>7.1} ms   goal: p95 <= 33 ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
+    println!(
+        "  WebKit PSS before {before:>6.1} MiB   peak {peak:>6.1} MiB   growth {:>6.1} MiB   goal: <= 200 MB",
+        peak - before
+    );
+}
