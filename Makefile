@@ -43,6 +43,7 @@ bench: ui
 	cargo run --release -p golive-bench -- run --dir target/bench
 	rm -f target/bench/webview.db target/bench/webview.db-wal target/bench/webview.db-shm
 	cargo run --release -p golive-bench -- generate --out target/bench/webview.db --events 2000
+	cargo build --release -p golive-cli
 	GOLIVE_BENCH_STORE=$(CURDIR)/target/bench/webview.db scripts/with-display.sh \
 	  cargo nextest run --release -p golive-desktop $(FEATURES) --test e2e --run-ignored only --no-capture bench_
 
