@@ -65,7 +65,6 @@ const COMMANDS: &[&str] = &[
     "remove_trigger",
     "start_run",
     "follow_run",
-    "run_lines",
     "save_run_log",
     "cancel_run",
     "check_environment",

@@ -93,7 +93,6 @@ pub fn run() {
             commands::deploy::remove_trigger,
             commands::deploy::start_run,
             commands::deploy::follow_run,
-            commands::deploy::run_lines,
             commands::deploy::save_run_log,
             commands::deploy::cancel_run,
             commands::deploy::check_environment,

@@ -174,15 +174,45 @@ pub async fn follow_run(
         .map_err(CommandError::from)
 }
 
-/// One message of a followed run: lines in order, and whether the run has ended.
+/// One message of a followed run: consecutive lines from `first_seq`, as
+/// one text (lines joined by `\n`, which no line contains) and one stream
+/// letter per line (`g` golive, `o` stdout, `e` stderr). A million lines
+/// become a few hundred strings in the webview, not a million objects.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LineBatch {
-    pub lines: Vec<LogLine>,
+    #[ts(type = "number")]
+    pub first_seq: u64,
+    pub count: u32,
+    pub streams: String,
+    pub text: String,
     pub ended: bool,
 }
 
 /// Most lines per message: enough for a fast run, small enough for the webview.
-const BATCH_LINES: u32 = 5_000;
+const BATCH_LINES: u32 = 20_000;
+
+fn batch_of(lines: &[LogLine], ended: bool) -> LineBatch {
+    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    let mut streams = String::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&line.text);
+        streams.push(match line.stream {
+            golive_core::deploy::Stream::Golive => 'g',
+            golive_core::deploy::Stream::Stdout => 'o',
+            golive_core::deploy::Stream::Stderr => 'e',
+        });
+    }
+    LineBatch {
+        first_seq: lines.first().map_or(0, |l| l.seq),
+        count: lines.len() as u32,
+        streams,
+        text,
+        ended,
+    }
+}
 
 fn follow(
     path: &std::path::Path,
@@ -202,7 +232,7 @@ fn follow(
             next = last.seq + 1;
         }
         let ended = !running && !full;
-        if (!lines.is_empty() || ended) && channel.send(LineBatch { lines, ended }).is_err() {
+        if (!lines.is_empty() || ended) && channel.send(batch_of(&lines, ended)).is_err() {
             // The view went away.
             return Ok(());
         }
@@ -213,20 +243,6 @@ fn follow(
             std::thread::sleep(Duration::from_millis(100));
         }
     }
-}
-
-/// A window of a run's lines, for scrolling a long log.
-#[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn run_lines(
-    state: State<'_, AppState>,
-    run_id: String,
-    from_seq: u64,
-    limit: u32,
-) -> Result<Vec<LogLine>, CommandError> {
-    state
-        .with_store(move |store, _| runs::lines(store.conn(), &run_id, from_seq, limit.min(20_000)))
-        .await
 }
 
 /// Writes a run's whole log as text to `path` (picked with the save dialog).

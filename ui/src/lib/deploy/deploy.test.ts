@@ -62,18 +62,25 @@ describe('trigger fields', () => {
 describe('the log model', () => {
   it('keeps each line once, in order, and searches without case', () => {
     const log = new LogModel();
-    log.append([
-      { seq: 1, stream: 'golive', text: 'started deploy.sh' },
-      { seq: 2, stream: 'stdout', text: 'Step 1' },
-    ]);
-    log.append([
-      { seq: 2, stream: 'stdout', text: 'Step 1' },
-      { seq: 3, stream: 'stderr', text: 'warning: step 2 slow' },
-    ]);
-    expect(log.length).toBe(3);
-    expect(log.nextSeq).toBe(4);
+    log.append({ first_seq: 1, count: 2, streams: 'go', text: 'started deploy.sh\nStep 1' });
+    log.append({ first_seq: 2, count: 3, streams: 'oeo', text: 'Step 1\nwarning: step 2 slow\n' });
+    expect(log.length).toBe(4);
+    expect(log.nextSeq).toBe(5);
+    expect([0, 1, 2, 3].map((i) => log.text(i))).toEqual(['started deploy.sh', 'Step 1', 'warning: step 2 slow', '']);
+    expect(log.stream(2)).toBe('stderr');
     expect(log.search('STEP')).toEqual([1, 2]);
-    expect(log.text()).toBe('[golive] started deploy.sh\nStep 1\n[stderr] warning: step 2 slow');
+    expect(log.all()).toBe('[golive] started deploy.sh\nStep 1\n[stderr] warning: step 2 slow\n');
+  });
+
+  it('finds a line in any of many batches', () => {
+    const log = new LogModel();
+    for (let b = 0; b < 50; b++) {
+      const lines = Array.from({ length: 100 }, (_, i) => `line ${b * 100 + i + 1}`);
+      log.append({ first_seq: b * 100 + 1, count: 100, streams: 'o'.repeat(100), text: lines.join('\n') });
+    }
+    expect(log.length).toBe(5000);
+    expect(log.text(4321)).toBe('line 4322');
+    expect(log.search('line 4999')).toEqual([4998]);
   });
 
   it('renders only the rows on screen', () => {

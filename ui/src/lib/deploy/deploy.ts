@@ -1,6 +1,6 @@
 // Words, colours and numbers of the Deploy view, and the log model behind
 // the live log, kept out of the components so they are tested on their own.
-import type { CommandSpec, Run, RunState, Stream, Trigger, TriggerInput, TriggerSpec, WebhookSpec } from '../ipc';
+import type { CommandSpec, Run, RunState, Trigger, TriggerInput, TriggerSpec, WebhookSpec } from '../ipc';
 import type { Tone } from '../health/health';
 
 export function stateOf(state: RunState): { words: string; tone: Tone } {
@@ -116,26 +116,82 @@ export function blankTrigger(environment: string): TriggerInput {
   };
 }
 
-// The live log: every line of a run, kept compact (a million lines must fit
-// well inside the webview's memory budget) and appended in batches.
+// The live log: every line of a run, kept as the batches it arrived in (one
+// string per batch and the offsets of its lines), so a million lines cost a
+// few hundred strings and a few megabytes of offsets, not a million objects.
+export type LineStream = 'golive' | 'stdout' | 'stderr';
+
+interface Chunk {
+  /** Index of its first line in the log. */
+  first: number;
+  text: string;
+  /** Where each line starts in `text`, plus one past the end. */
+  starts: Uint32Array;
+  streams: string;
+}
+
+export interface Batch {
+  first_seq: number;
+  count: number;
+  streams: string;
+  text: string;
+}
+
 export class LogModel {
-  texts: string[] = [];
-  streams: Stream[] = [];
+  private chunks: Chunk[] = [];
+  length = 0;
   /** The next sequence number expected from the store. */
   nextSeq = 0;
 
-  get length(): number {
-    return this.texts.length;
+  append(batch: Batch): void {
+    if (batch.count === 0) return;
+    // A batch may overlap lines already seen (a re-follow): keep each once.
+    let skip = Math.max(0, this.nextSeq - batch.first_seq);
+    if (this.length === 0 && this.nextSeq === 0) skip = 0;
+    if (skip >= batch.count) return;
+    const starts = new Uint32Array(batch.count + 1);
+    let at = 0;
+    for (let i = 0; i < batch.count; i++) {
+      starts[i] = at;
+      const end = batch.text.indexOf('\n', at);
+      at = end === -1 ? batch.text.length + 1 : end + 1;
+    }
+    starts[batch.count] = batch.text.length + 1;
+    const chunk: Chunk = { first: this.length - skip, text: batch.text, starts, streams: batch.streams };
+    if (skip > 0) {
+      // Keep the new part only.
+      const from = starts[skip];
+      chunk.text = batch.text.slice(from);
+      chunk.starts = starts.slice(skip).map((s) => s - from);
+      chunk.streams = batch.streams.slice(skip);
+      chunk.first = this.length;
+    }
+    this.chunks.push(chunk);
+    this.length += batch.count - skip;
+    this.nextSeq = batch.first_seq + batch.count;
   }
 
-  append(lines: { seq: number; stream: Stream; text: string }[]): void {
-    for (const line of lines) {
-      // A batch may overlap one already seen (a re-follow); keep each line once.
-      if (line.seq < this.nextSeq) continue;
-      this.texts.push(line.text);
-      this.streams.push(line.stream);
-      this.nextSeq = line.seq + 1;
+  private chunkOf(index: number): Chunk {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.chunks[mid].first <= index) lo = mid;
+      else hi = mid - 1;
     }
+    return this.chunks[lo];
+  }
+
+  text(index: number): string {
+    const chunk = this.chunkOf(index);
+    const i = index - chunk.first;
+    return chunk.text.slice(chunk.starts[i], chunk.starts[i + 1] - 1);
+  }
+
+  stream(index: number): LineStream {
+    const chunk = this.chunkOf(index);
+    const code = chunk.streams[index - chunk.first];
+    return code === 'e' ? 'stderr' : code === 'g' ? 'golive' : 'stdout';
   }
 
   /** Indexes of the lines containing `needle`, ignoring case. */
@@ -143,19 +199,32 @@ export class LogModel {
     const wanted = needle.toLowerCase();
     if (wanted === '') return [];
     const hits: number[] = [];
-    for (let i = 0; i < this.texts.length; i++) {
-      if (this.texts[i].toLowerCase().includes(wanted)) hits.push(i);
+    for (const chunk of this.chunks) {
+      const text = chunk.text.toLowerCase();
+      let from = 0;
+      let line = 0;
+      for (;;) {
+        const at = text.indexOf(wanted, from);
+        if (at === -1) break;
+        while (chunk.starts[line + 1] <= at) line++;
+        hits.push(chunk.first + line);
+        // One hit per line: go on after it.
+        from = chunk.starts[line + 1];
+        if (from >= text.length) break;
+      }
     }
     return hits;
   }
 
   /** The whole log as text, as the downloaded file has it. */
-  text(): string {
-    return this.texts
-      .map((text, i) =>
-        this.streams[i] === 'stderr' ? `[stderr] ${text}` : this.streams[i] === 'golive' ? `[golive] ${text}` : text,
-      )
-      .join('\n');
+  all(): string {
+    const out: string[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const stream = this.stream(i);
+      const text = this.text(i);
+      out.push(stream === 'stderr' ? `[stderr] ${text}` : stream === 'golive' ? `[golive] ${text}` : text);
+    }
+    return out.join('\n');
   }
 }
 

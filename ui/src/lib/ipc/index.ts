@@ -48,7 +48,6 @@ import type { Request as RunRequest } from './bindings/Request';
 import type { Run } from './bindings/Run';
 import type { RunFilter } from './bindings/RunFilter';
 import type { LineBatch } from './bindings/LineBatch';
-import type { LogLine } from './bindings/LogLine';
 import type { SweepResult } from './bindings/SweepResult';
 
 export type {
@@ -104,7 +103,7 @@ export type {
   Kpi,
   KpiInput,
 };
-export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogLine, SweepResult };
+export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, SweepResult };
 export type { DeployEnvironment } from './bindings/DeployEnvironment';
 export type { TriggerView } from './bindings/TriggerView';
 export type { TriggerSpec } from './bindings/TriggerSpec';
@@ -115,7 +114,6 @@ export type { Gate } from './bindings/Gate';
 export type { Advice } from './bindings/Advice';
 export type { Action } from './bindings/Action';
 export type { RunState } from './bindings/RunState';
-export type { Stream } from './bindings/Stream';
 export type { Validation } from './bindings/Validation';
 export type { CheckedMonitor } from './bindings/CheckedMonitor';
 export type { KpiSource } from './bindings/KpiSource';
@@ -258,8 +256,6 @@ export const ipc = {
       },
     };
   },
-  runLines: (runId: string, fromSeq: number, limit: number) =>
-    call<LogLine[]>('run_lines', { runId, fromSeq, limit }),
   saveRunLog: (runId: string, path: string) => call<string>('save_run_log', { runId, path }),
   cancelRun: (launchId: string, runId: string) => call<Run>('cancel_run', { launchId, runId }),
   checkEnvironment: (launchId: string, environmentId: string) =>
