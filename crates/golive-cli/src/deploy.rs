@@ -9,7 +9,7 @@ use golive_core::deploy::triggers::{
     self, CommandSpec, EnvVar, Header, Poll, SecretEnv, Trigger, TriggerInput, TriggerSpec,
     WebhookSpec,
 };
-use golive_core::deploy::{Action, LogLine, RunSink, RunState, Stream, runner, watch};
+use golive_core::deploy::{Action, RunSink, RunState, Stream, chunk, runner, watch};
 use golive_core::{Store, store::OpenMode};
 
 use crate::args::{ActionArg, DeployArgs, RunCommand, TriggerArgs, TriggerCommand};
@@ -320,17 +320,17 @@ struct Terminal {
 }
 
 impl RunSink for Terminal {
-    fn lines(&self, _run_id: &str, lines: &[LogLine]) {
+    fn lines(&self, _run_id: &str, lines: chunk::Lines<'_>) {
         let mut out = std::io::stdout().lock();
         let mut err = std::io::stderr().lock();
         for line in lines {
             let _ = match (line.stream, self.json) {
-                (_, true) => serde_json::to_string(&serde_json::json!({ "line": line }))
+                (_, true) => serde_json::to_string(&serde_json::json!({ "line": line.to_line() }))
                     .map(|text| writeln!(out, "{text}"))
                     .unwrap_or(Ok(())),
-                (Stream::Stdout, false) => writeln!(out, "{}", line.text),
-                (Stream::Stderr, false) => writeln!(err, "{}", line.text),
-                (Stream::Golive, false) => writeln!(err, "golive: {}", line.text),
+                (Stream::Stdout, false) => writeln!(out, "{}", line.text()),
+                (Stream::Stderr, false) => writeln!(err, "{}", line.text()),
+                (Stream::Golive, false) => writeln!(err, "golive: {}", line.text()),
             };
         }
         let _ = out.flush();

@@ -46,7 +46,10 @@ impl From<golive_core::Error> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _log = golive_core::logging::init("golive");
-    match run(cli) {
+    let result = run(cli);
+    // A deploy's output is synced to disk by its checkpoint: let it finish.
+    golive_core::deploy::start::wait_for_checkpoints();
+    match result {
         Ok(status) => ExitCode::from(status),
         Err(failure) => {
             tracing::warn!(message = %failure.message, "command failed");

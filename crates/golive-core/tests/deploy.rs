@@ -10,7 +10,7 @@ use golive_core::deploy::start::{self, Request};
 use golive_core::deploy::triggers::{
     self, CommandSpec, Poll, SecretEnv, TriggerInput, TriggerSpec, WebhookSpec,
 };
-use golive_core::deploy::{Action, LogLine, RunSink, RunState, Stream};
+use golive_core::deploy::{Action, LogLine, RunSink, RunState, Stream, chunk};
 use golive_core::health::credentials::{self, CredentialInput, CredentialKind};
 use golive_core::health::environments;
 use golive_core::launch::Launch;
@@ -126,8 +126,8 @@ impl Setup {
 struct Collect(Mutex<Vec<LogLine>>);
 
 impl RunSink for Collect {
-    fn lines(&self, _run_id: &str, lines: &[LogLine]) {
-        self.0.lock().unwrap().extend_from_slice(lines);
+    fn lines(&self, _run_id: &str, lines: chunk::Lines<'_>) {
+        self.0.lock().unwrap().extend(lines.map(|l| l.to_line()));
     }
 }
 

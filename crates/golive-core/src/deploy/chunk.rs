@@ -1,55 +1,194 @@
-//! How a batch of output lines is stored in one `run_output` row: for each
-//! line its stream (1 byte), time (Unix ms, 8 bytes little-endian), length
-//! (4 bytes little-endian) and UTF-8 text. Sequence numbers are implied:
-//! the row's `first_seq` plus the line's place in it.
+//! How a batch of output lines is stored in one `run_output` row. Each
+//! line is a varint head (`length << 3 | absolute << 2 | stream`), its time
+//! (Unix ms: 8 bytes little-endian when `absolute`, else a varint of the
+//! milliseconds since the line before) and its UTF-8 text. A row's first
+//! line, and any line whose clock went backwards, carries an absolute time.
+//! Sequence numbers are implied: the row's `first_seq` plus the line's
+//! place in it. Three bytes or so per line on top of the text keep a fast
+//! run's writes small.
+
+use std::borrow::Cow;
 
 use super::{LogLine, Stream};
 use crate::{Error, Result};
 
-const HEAD: usize = 1 + 8 + 4;
-
-pub fn encode(lines: &[LogLine]) -> Vec<u8> {
-    let size: usize = lines.iter().map(|l| HEAD + l.text.len()).sum();
-    let mut out = Vec::with_capacity(size);
-    for line in lines {
-        out.push(line.stream.code() as u8);
-        out.extend_from_slice(&line.at_ms.to_le_bytes());
-        out.extend_from_slice(&(line.text.len() as u32).to_le_bytes());
-        out.extend_from_slice(line.text.as_bytes());
-    }
-    out
+/// Lines in the stored form, as a reader thread builds them and the writer
+/// commits them: one buffer, no allocation per line.
+#[derive(Debug, Default)]
+pub struct Batch {
+    bytes: Vec<u8>,
+    count: usize,
+    last_ms: Option<i64>,
 }
 
-/// The lines of a row whose first line is `first_seq`, calling `each` for
-/// every line at or after `from` until it returns false.
-pub fn decode(
-    bytes: &[u8],
+impl Batch {
+    pub fn push(&mut self, stream: Stream, at_ms: i64, text: &str) {
+        let since = self
+            .last_ms
+            .and_then(|last| u64::try_from(at_ms - last).ok());
+        let absolute = u64::from(since.is_none());
+        put_varint(
+            &mut self.bytes,
+            (text.len() as u64) << 3 | absolute << 2 | stream.code() as u64,
+        );
+        match since {
+            Some(ms) => put_varint(&mut self.bytes, ms),
+            None => self.bytes.extend_from_slice(&at_ms.to_le_bytes()),
+        }
+        self.bytes.extend_from_slice(text.as_bytes());
+        self.last_ms = Some(at_ms);
+        self.count += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The stored form.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The lines, numbered from `first_seq`.
+    pub fn lines(&self, first_seq: u64) -> Lines<'_> {
+        Lines::new(&self.bytes, first_seq)
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// One line read in place from a batch or a stored row.
+#[derive(Debug, Clone, Copy)]
+pub struct LineRef<'a> {
+    pub seq: u64,
+    pub stream: Stream,
+    pub at_ms: i64,
+    text: &'a [u8],
+}
+
+impl<'a> LineRef<'a> {
+    /// The text (a damaged row's invalid UTF-8 shown as replacement characters).
+    pub fn text(&self) -> Cow<'a, str> {
+        match std::str::from_utf8(self.text) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(self.text),
+        }
+    }
+
+    pub fn to_line(&self) -> LogLine {
+        LogLine {
+            seq: self.seq,
+            stream: self.stream,
+            at_ms: self.at_ms,
+            text: self.text().into_owned(),
+        }
+    }
+}
+
+/// The lines of a batch or row in order; ends early at damage (which
+/// [`decode`] reports).
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    seq: u64,
+    last_ms: i64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8], first_seq: u64) -> Lines<'a> {
+        Lines {
+            bytes,
+            at: 0,
+            seq: first_seq,
+            last_ms: 0,
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Result<LineRef<'a>>> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let mut at = self.at;
+        let parsed = (|| {
+            let head = get_varint(self.bytes, &mut at)?;
+            let at_ms = if head & 0b100 != 0 {
+                let time = self.bytes.get(at..at + 8)?;
+                at += 8;
+                i64::from_le_bytes(time.try_into().ok()?)
+            } else {
+                self.last_ms
+                    .checked_add(i64::try_from(get_varint(self.bytes, &mut at)?).ok()?)?
+            };
+            let len = usize::try_from(head >> 3).ok()?;
+            let text = self.bytes.get(at..at.checked_add(len)?)?;
+            at += len;
+            Some((Stream::from_code((head & 0b11) as i64), at_ms, text))
+        })();
+        let Some((stream, at_ms, text)) = parsed else {
+            self.at = self.bytes.len();
+            return Some(Err(Error::Internal(
+                "a stored run output row is damaged".into(),
+            )));
+        };
+        self.at = at;
+        self.last_ms = at_ms;
+        let line = LineRef {
+            seq: self.seq,
+            stream,
+            at_ms,
+            text,
+        };
+        self.seq += 1;
+        Some(Ok(line))
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = LineRef<'a>;
+
+    fn next(&mut self) -> Option<LineRef<'a>> {
+        self.next_line().and_then(Result::ok)
+    }
+}
+
+/// The lines of a stored row whose first line is `first_seq`, calling
+/// `each` for every line at or after `from` until it returns false.
+pub fn decode<'a>(
+    bytes: &'a [u8],
     first_seq: u64,
     from: u64,
-    mut each: impl FnMut(LogLine) -> bool,
+    mut each: impl FnMut(LineRef<'a>) -> bool,
 ) -> Result<()> {
-    let corrupt = || Error::Internal("a stored run output row is damaged".into());
-    let mut at = 0;
-    let mut seq = first_seq;
-    while at < bytes.len() {
-        let head = bytes.get(at..at + HEAD).ok_or_else(corrupt)?;
-        let stream = Stream::from_code(i64::from(head[0]));
-        let at_ms = i64::from_le_bytes(head[1..9].try_into().map_err(|_| corrupt())?);
-        let len = u32::from_le_bytes(head[9..13].try_into().map_err(|_| corrupt())?) as usize;
-        let text = bytes.get(at + HEAD..at + HEAD + len).ok_or_else(corrupt)?;
-        at += HEAD + len;
-        if seq >= from {
-            let text = String::from_utf8_lossy(text).into_owned();
-            if !each(LogLine {
-                seq,
-                stream,
-                at_ms,
-                text,
-            }) {
-                return Ok(());
-            }
+    let mut lines = Lines::new(bytes, first_seq);
+    while let Some(line) = lines.next_line() {
+        let line = line?;
+        if line.seq >= from && !each(line) {
+            break;
         }
-        seq += 1;
     }
     Ok(())
 }
@@ -68,14 +207,26 @@ mod tests {
                 } else {
                     Stream::Stderr
                 },
-                at_ms: 1_700_000_000_000 + seq as i64,
-                text: format!("line {seq} ünïcode"),
+                // The clock goes backwards once (line 13).
+                at_ms: 1_700_000_000_000 + [0, 5, 5, 2, 900][(seq - 10) as usize],
+                // Lengths whose head takes one, two and three bytes.
+                text: format!(
+                    "line {seq} ünïcode {}",
+                    "x".repeat(((seq - 10) * 700) as usize)
+                ),
             })
             .collect();
-        let bytes = encode(&lines);
+        let mut batch = Batch::default();
+        for line in &lines {
+            batch.push(line.stream, line.at_ms, &line.text);
+        }
+        assert_eq!(batch.len(), 5);
+        let in_memory: Vec<LogLine> = batch.lines(10).map(|l| l.to_line()).collect();
+        assert_eq!(in_memory, lines);
+        let bytes = batch.bytes().to_vec();
         let mut all = Vec::new();
         decode(&bytes, 10, 0, |l| {
-            all.push(l);
+            all.push(l.to_line());
             true
         })
         .unwrap();

@@ -2,6 +2,8 @@
 //! without newline included, a very long line cut into pieces only past
 //! [`MAX_LINE`], and every line masked before it leaves here.
 
+use std::borrow::Cow;
+
 use super::mask::Masker;
 
 /// Longer lines are stored in pieces of this size (a megabyte line stays whole).
@@ -28,17 +30,21 @@ impl LineSplitter {
         }
     }
 
-    /// The complete lines `chunk` ends, masked, without their `\n` (or `\r\n`).
-    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<String>) {
+    /// Hands `out` the complete lines `chunk` ends, masked, without their
+    /// `\n` (or `\r\n`).
+    pub fn feed(&mut self, chunk: &[u8], out: &mut impl FnMut(&str)) {
         let mut rest = chunk;
-        while let Some(at) = memchr(b'\n', rest) {
+        while let Some(at) = memchr::memchr(b'\n', rest) {
             let (head, tail) = rest.split_at(at);
             if self.pending.is_empty() {
-                out.push(self.finish_line(head));
+                self.finish_line(head, out);
             } else {
                 self.pending.extend_from_slice(head);
                 let line = std::mem::take(&mut self.pending);
-                out.push(self.finish_line(&line));
+                self.finish_line(&line, out);
+                // Keep the allocation for the next partial line.
+                self.pending = line;
+                self.pending.clear();
             }
             rest = &tail[1..];
         }
@@ -48,24 +54,23 @@ impl LineSplitter {
         }
     }
 
-    /// The final line when the output ended without a newline.
-    pub fn finish(&mut self) -> Option<String> {
-        if self.pending.is_empty() {
-            return None;
+    /// Hands `out` the final line when the output ended without a newline.
+    pub fn finish(&mut self, out: &mut impl FnMut(&str)) {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.finish_line(&line, out);
         }
-        let line = std::mem::take(&mut self.pending);
-        Some(self.finish_line(&line))
     }
 
-    fn finish_line(&self, line: &[u8]) -> String {
+    fn finish_line(&self, line: &[u8], out: &mut impl FnMut(&str)) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        text_of(self.masker.mask_bytes(line))
+        out(&text_of(self.masker.mask_bytes(line)));
     }
 
     /// Stores the front of an over-long line as a piece of its own, never
     /// cutting through a secret: the cut moves to before any secret form
     /// that crosses it, and what follows it waits for more bytes.
-    fn cut_piece(&mut self, out: &mut Vec<String>) {
+    fn cut_piece(&mut self, out: &mut impl FnMut(&str)) {
         let mut cut = self.max - self.masker.longest();
         for range in self.masker.matches(&self.pending) {
             if range.start < cut && range.end > cut {
@@ -81,21 +86,22 @@ impl LineSplitter {
         }
         let rest = self.pending.split_off(cut);
         let piece = std::mem::replace(&mut self.pending, rest);
-        out.push(text_of(self.masker.mask_bytes(&piece)));
+        out(&text_of(self.masker.mask_bytes(&piece)));
     }
 }
 
-/// Bytes as text without copying them again when they are valid UTF-8.
-fn text_of(bytes: std::borrow::Cow<'_, [u8]>) -> String {
+/// Bytes as text, borrowed when they are valid UTF-8.
+fn text_of(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
     match bytes {
-        std::borrow::Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned(),
-        std::borrow::Cow::Owned(v) => String::from_utf8(v)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(b),
+        },
+        Cow::Owned(v) => Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
     }
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 #[cfg(test)]
@@ -105,10 +111,11 @@ mod tests {
     fn split(chunks: &[&[u8]], masker: Masker, max: usize) -> Vec<String> {
         let mut splitter = LineSplitter::with_max(masker, max);
         let mut out = Vec::new();
+        let mut collect = |line: &str| out.push(line.to_string());
         for chunk in chunks {
-            splitter.feed(chunk, &mut out);
+            splitter.feed(chunk, &mut collect);
         }
-        out.extend(splitter.finish());
+        splitter.finish(&mut collect);
         out
     }
 

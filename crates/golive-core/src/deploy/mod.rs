@@ -145,12 +145,12 @@ pub struct LogLine {
 /// Who hears about a run's lines as they are stored: the app's channel to
 /// the webview, the terminal, a test. Lines arrive in batches, after commit.
 pub trait RunSink: Send + Sync {
-    fn lines(&self, run_id: &str, lines: &[LogLine]);
+    fn lines(&self, run_id: &str, lines: chunk::Lines<'_>);
 }
 
 /// A sink that drops everything (the lines are in the store anyway).
 pub struct NoSink;
 
 impl RunSink for NoSink {
-    fn lines(&self, _run_id: &str, _lines: &[LogLine]) {}
+    fn lines(&self, _run_id: &str, _lines: chunk::Lines<'_>) {}
 }

@@ -34,6 +34,20 @@ pub fn own_group(command: &mut Command) {
     let _ = command;
 }
 
+/// Lets a pipe hold up to a megabyte (Linux; elsewhere nothing changes): a
+/// program printing fast then waits on golive less often.
+pub fn widen_pipe(pipe: &impl std::os::fd::AsFd) {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::fcntl::{FcntlArg, fcntl};
+        use std::os::fd::AsRawFd;
+        // Best effort: the system may cap pipe sizes lower.
+        let _ = fcntl(pipe.as_fd().as_raw_fd(), FcntlArg::F_SETPIPE_SZ(1 << 20));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
 /// Sends `signal` to every process of the group. False when none is left.
 pub fn signal_group(pgid: u32, signal: Signal) -> bool {
     #[cfg(unix)]

@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
-use super::chunk;
+use super::chunk::Batch;
 use super::lines::LineSplitter;
 use super::mask::Masker;
 use super::process::{self, Signal};
 use super::runs::{self, Ended, Run};
 use super::triggers::CommandSpec;
-use super::{LogLine, RunSink, RunState, Stream};
+use super::{RunSink, RunState, Stream};
 use crate::store;
 
 /// How long a process group gets between TERM and KILL.
@@ -41,7 +41,7 @@ const DRAIN: Duration = Duration::from_secs(2);
 type Parked = JoinHandle<()>;
 
 enum Message {
-    Lines(Stream, Vec<String>, i64),
+    Lines(Batch),
     End,
 }
 
@@ -62,19 +62,24 @@ pub struct LogSender {
 }
 
 impl LogSender {
-    pub fn lines(&self, stream: Stream, lines: Vec<String>) -> bool {
-        self.sender
-            .send(Message::Lines(stream, lines, now_ms()))
-            .is_ok()
+    /// Sends lines already split and masked, as a reader builds them.
+    pub fn batch(&self, batch: Batch) -> bool {
+        batch.is_empty() || self.sender.send(Message::Lines(batch)).is_ok()
     }
 
-    pub fn mask(&self, text: &str) -> String {
-        self.masker.mask_str(text)
+    /// Sends lines of text, masking them.
+    pub fn lines(&self, stream: Stream, lines: &[String]) -> bool {
+        let at_ms = now_ms();
+        let mut batch = Batch::default();
+        for line in lines {
+            batch.push(stream, at_ms, &self.masker.mask_str(line));
+        }
+        self.batch(batch)
     }
 
     /// A note of golive's own, masked like everything else.
     pub fn note(&self, text: &str) {
-        let _ = self.lines(Stream::Golive, vec![self.masker.mask_str(text)]);
+        let _ = self.lines(Stream::Golive, &[text.to_string()]);
     }
 }
 
@@ -93,7 +98,7 @@ impl LogWriter {
         // A fast run writes tens of megabytes: checkpoint the WAL into the
         // database every 64 MB instead of every 4 MB, so the copying is not
         // done while the program waits on its pipe.
-        conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
+        store::defer_sync_and_checkpoints(&conn, 16_384)?;
         let key = runs::log_key(&conn, &run.id)?;
         let first: i64 = conn.query_row(
             "SELECT coalesce(max(last_seq), 0) + 1 FROM run_output WHERE run = ?1",
@@ -148,75 +153,80 @@ fn write_loop(
     sink: &dyn RunSink,
 ) -> Result<u64, String> {
     let mut next = first_seq;
-    let mut batch: Vec<LogLine> = Vec::new();
+    // What arrived within one window: committed together, one row per
+    // reader's batch (no copying them into one).
+    let mut window: Vec<Batch> = Vec::new();
+    let mut count = 0;
     let mut done = false;
     while !done {
         match receiver.recv() {
-            Ok(Message::Lines(stream, lines, at_ms)) => {
-                push(&mut batch, &mut next, stream, lines, at_ms)
+            Ok(Message::Lines(lines)) => {
+                count += lines.len();
+                window.push(lines);
             }
             Ok(Message::End) | Err(_) => done = true,
         }
         let deadline = Instant::now() + BATCH_WINDOW;
-        while !done && batch.len() < BATCH_MAX {
+        while !done && count < BATCH_MAX {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
             }
             match receiver.recv_timeout(left) {
-                Ok(Message::Lines(stream, lines, at_ms)) => {
-                    push(&mut batch, &mut next, stream, lines, at_ms)
+                Ok(Message::Lines(lines)) => {
+                    count += lines.len();
+                    window.push(lines);
                 }
                 Ok(Message::End) | Err(RecvTimeoutError::Disconnected) => done = true,
                 Err(RecvTimeoutError::Timeout) => break,
             }
         }
-        if batch.is_empty() {
+        if window.is_empty() {
             continue;
         }
-        store_batch(conn, key, &batch).or_else(|first| {
+        store_window(conn, key, next, &window).or_else(|first| {
             // One retry: a checkpoint or another writer may hold the lock briefly.
             std::thread::sleep(Duration::from_millis(200));
-            store_batch(conn, key, &batch).map_err(|e| {
+            store_window(conn, key, next, &window).map_err(|e| {
                 tracing::error!(run = run_id, error = %e, first = %first, "run output could not be stored");
                 format!("the output could not be stored: {e}")
             })
         })?;
-        sink.lines(run_id, &batch);
-        batch.clear();
+        for batch in window.drain(..) {
+            sink.lines(run_id, batch.lines(next));
+            next += batch.len() as u64;
+        }
+        count = 0;
     }
     Ok(next - 1)
 }
 
-fn push(batch: &mut Vec<LogLine>, next: &mut u64, stream: Stream, lines: Vec<String>, at_ms: i64) {
-    for text in lines {
-        batch.push(LogLine {
-            seq: *next,
-            stream,
-            at_ms,
-            text,
-        });
-        *next += 1;
-    }
-}
-
-fn store_batch(conn: &Connection, key: i64, batch: &[LogLine]) -> rusqlite::Result<()> {
-    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
-        return Ok(());
-    };
+/// Commits the batches of a window, lines numbered from `first_seq`.
+fn store_window(
+    conn: &Connection,
+    key: i64,
+    first_seq: u64,
+    window: &[Batch],
+) -> rusqlite::Result<()> {
     let tx = conn.unchecked_transaction()?;
-    tx.prepare_cached(
+    let mut insert = tx.prepare_cached(
         "INSERT INTO run_output (run, first_seq, last_seq, lines) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        key,
-        first.seq as i64,
-        last.seq as i64,
-        chunk::encode(batch)
-    ])?;
+    )?;
+    let mut seq = first_seq;
+    for batch in window {
+        let count = batch.len() as u64;
+        insert.execute(params![
+            key,
+            seq as i64,
+            (seq + count - 1) as i64,
+            batch.bytes()
+        ])?;
+        seq += count;
+    }
+    drop(insert);
     tx.execute(
         "UPDATE runs SET line_count = line_count + ?2 WHERE num = ?1",
-        params![key, batch.len() as i64],
+        params![key, (seq - first_seq) as i64],
     )?;
     tx.commit()
 }
@@ -261,7 +271,9 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
                 ));
             }
         };
-    let control = match store::connect(job.store_path) {
+    let control = match store::connect(job.store_path)
+        .and_then(|conn| store::defer_sync_and_checkpoints(&conn, 0).map(|()| conn))
+    {
         Ok(conn) => conn,
         Err(e) => return finish_writer(writer, failed(format!("could not open the store: {e}"))),
     };
@@ -282,6 +294,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let mut readers: Vec<Parked> = Vec::new();
     if let Some(out) = child.stdout.take() {
+        process::widen_pipe(&out);
         readers.push(read_stream(
             out,
             Stream::Stdout,
@@ -291,6 +304,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
         ));
     }
     if let Some(err) = child.stderr.take() {
+        process::widen_pipe(&err);
         readers.push(read_stream(
             err,
             Stream::Stderr,
@@ -522,14 +536,16 @@ fn read_stream(
         .name(format!("golive-run-{stream:?}"))
         .spawn(move || {
             let mut splitter = LineSplitter::new(masker);
-            let mut buffer = vec![0u8; 64 * 1024];
-            let mut lines = Vec::new();
+            let mut buffer = vec![0u8; 256 * 1024];
             loop {
                 match pipe.read(&mut buffer) {
                     Ok(0) => break,
                     Ok(n) => {
-                        splitter.feed(&buffer[..n], &mut lines);
-                        if !lines.is_empty() && !log.lines(stream, std::mem::take(&mut lines)) {
+                        // The lines of one read share its time.
+                        let at_ms = now_ms();
+                        let mut batch = Batch::default();
+                        splitter.feed(&buffer[..n], &mut |text| batch.push(stream, at_ms, text));
+                        if !log.batch(batch) {
                             return;
                         }
                     }
@@ -537,9 +553,9 @@ fn read_stream(
                     Err(_) => break,
                 }
             }
-            if let Some(last) = splitter.finish() {
-                log.lines(stream, vec![last]);
-            }
+            let mut last = Batch::default();
+            splitter.finish(&mut |text| last.push(stream, now_ms(), text));
+            log.batch(last);
             let _ = done.send(());
         })
         .expect("a thread for the run's output")

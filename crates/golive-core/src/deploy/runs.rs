@@ -646,7 +646,7 @@ pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<V
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         let mut full = false;
         chunk::decode(bytes, first as u64, from, |line| {
-            found.push(line);
+            found.push(line.to_line());
             full = found.len() >= limit as usize;
             !full
         })?;
@@ -670,9 +670,9 @@ pub fn write_log(conn: &Connection, run_id: &str, out: &mut dyn std::io::Write) 
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         chunk::decode(bytes, first as u64, 0, |line| {
             let written = match line.stream {
-                Stream::Stdout => writeln!(out, "{}", line.text),
-                Stream::Stderr => writeln!(out, "[stderr] {}", line.text),
-                Stream::Golive => writeln!(out, "[golive] {}", line.text),
+                Stream::Stdout => writeln!(out, "{}", line.text()),
+                Stream::Stderr => writeln!(out, "[stderr] {}", line.text()),
+                Stream::Golive => writeln!(out, "[golive] {}", line.text()),
             };
             if let Err(e) = written {
                 failed = Some(e);

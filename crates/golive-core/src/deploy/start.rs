@@ -132,7 +132,7 @@ fn run_as(
     let mut store = Store::open(store_path, OpenMode::MustExist)?;
     // The run's output goes through the WAL; copying it into the database
     // is left to a checkpoint after the run, not to the commit that ends it.
-    store.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+    crate::store::defer_sync_and_checkpoints(store.conn(), 0)?;
     runs::recover(&mut store, &change(actor))?;
     let trigger = triggers::get(store.conn(), launch_id, &request.trigger)?;
     let rollback_of = match &request.rollback_of {
@@ -241,11 +241,16 @@ fn run_as(
     run
 }
 
-/// Copies the WAL into the database on a thread of its own (PASSIVE: it
-/// never waits for or blocks readers and writers).
+/// Checkpoints started after runs that may still be copying.
+static CHECKPOINTS: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Copies the WAL into the database and syncs it on a thread of its own
+/// (PASSIVE: it never waits for or blocks readers and writers). Until then
+/// the run's commits survive golive being killed but not a power cut.
 fn checkpoint_later(store_path: &Path) {
     let path = store_path.to_path_buf();
-    let _ = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("golive-checkpoint".into())
         .spawn(move || {
             if let Ok(conn) = crate::store::connect(&path)
@@ -254,6 +259,22 @@ fn checkpoint_later(store_path: &Path) {
                 tracing::debug!(error = %e, "the checkpoint after a run did not finish");
             }
         });
+    if let (Ok(handle), Ok(mut pending)) = (spawned, CHECKPOINTS.lock()) {
+        pending.retain(|h| !h.is_finished());
+        pending.push(handle);
+    }
+}
+
+/// Waits for the checkpoints after runs, so a process that ends right after
+/// a run (the command line) leaves its output synced to disk.
+pub fn wait_for_checkpoints() {
+    let pending = match CHECKPOINTS.lock() {
+        Ok(mut pending) => std::mem::take(&mut *pending),
+        Err(_) => return,
+    };
+    for handle in pending {
+        let _ = handle.join();
+    }
 }
 
 /// Takes the lock, runs the trigger, records its end.

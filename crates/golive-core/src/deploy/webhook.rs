@@ -321,8 +321,7 @@ async fn send(
         .map(|line| line.to_string())
         .collect();
     if !shown.is_empty() {
-        let masked = shown.iter().map(|l| job.log.mask(l)).collect();
-        job.log.lines(super::Stream::Stdout, masked);
+        job.log.lines(super::Stream::Stdout, &shown);
     }
     Ok(Answer {
         ok: status.is_success(),

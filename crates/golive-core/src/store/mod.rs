@@ -133,6 +133,23 @@ pub fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// For the connections of a run, which write a burst of output. A commit
+/// is in the WAL, so it survives golive being killed, but is not synced to
+/// the disk one by one: the checkpoint after the run syncs it (a power cut
+/// during a run may lose its last lines, never the store's integrity).
+/// Closing does not copy the WAL into the database either, and a commit
+/// only does past `wal_pages` pages (0: never), so a long run's WAL stays
+/// bounded.
+pub fn defer_sync_and_checkpoints(conn: &Connection, wal_pages: u32) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "wal_autocheckpoint", wal_pages)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
+    Ok(())
+}
+
 /// WAL for concurrent readers (the app and the CLI share a store), durable
 /// commits, enforced foreign keys, and a wait instead of "database is locked".
 pub fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
