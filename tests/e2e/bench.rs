@@ -137,6 +137,9 @@ const tick = (now) => {
   if (!window.__stopFrames) requestAnimationFrame(tick);
 };
 requestAnimationFrame(tick);
+window.__ticks = [];
+let lastTick = performance.now();
+const timer = setInterval(() => { const n = performance.now(); if (n - lastTick > 50) window.__ticks.push(Math.round(n - lastTick)); lastTick = n; if (window.__stopFrames) clearInterval(timer); }, 5);
 "#;
 
 #[tokio::test]
@@ -174,6 +177,21 @@ async fn bench_live_log_during_a_fast_run() {
     app.find("[data-testid=run-flood]").await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     let before = webkit_pss_mib();
+    app.client
+        .execute(RECORD_FRAMES, vec![])
+        .await
+        .expect("idle");
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let idle = app
+        .client
+        .execute(
+            "window.__stopFrames = true; return JSON.stringify(window.__frames.map(Math.round));",
+            vec![],
+        )
+        .await
+        .expect("idle frames");
+    println!("IDLE {idle}");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     app.client
         .execute(RECORD_FRAMES, vec![])
         .await

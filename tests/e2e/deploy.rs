@@ -20,25 +20,20 @@ const DEMO_SECONDS: &str = "6";
 /// without a rule, contacts for every role, and the four sign-offs.
 fn settle_the_gate(store: &std::path::Path) {
     cli(store, &["deploy", "staging/Roll back"]);
-    let items: Value =
-        serde_json::from_str(&cli(store, &["items", "--phase", "pre", "--json"])).expect("json");
-    for item in items.as_array().unwrap() {
-        if item["rule"].is_null() {
-            cli(store, &["tick", item["key"].as_str().unwrap()]);
-        }
-    }
-    for (name, role) in [
-        ("Ana", "pm"),
-        ("Ben", "tech"),
-        ("Cleo", "support"),
-        ("Dev", "security"),
-        ("Eli", "trainer"),
-    ] {
-        cli(store, &["contact", "add", "--name", name, "--role", role]);
-    }
+    crate::tick_manual_items_and_add_the_team(store);
     for role in ["pm", "tech", "support", "security"] {
         cli(store, &["signoff", role, "--go"]);
     }
+}
+
+/// Fills the run dialog's fields (by test id), starts the run and waits
+/// for the dialog to close.
+async fn start_in_dialog(app: &App, fields: &[(&str, &str)]) {
+    for (field, text) in fields {
+        app.type_into(&format!("[data-testid={field}]"), text).await;
+    }
+    app.click("[data-testid=run-start]").await;
+    app.gone("[data-testid=run-dialog]").await;
 }
 
 #[tokio::test]
@@ -111,10 +106,7 @@ async fn the_gate_a_deploy_with_its_live_log_a_broken_build_and_the_rollback() {
         Some("true"),
         "the name must be typed exactly"
     );
-    app.type_into("[data-testid=run-confirm]", "production")
-        .await;
-    app.click("[data-testid=run-start]").await;
-    app.gone("[data-testid=run-dialog]").await;
+    start_in_dialog(&app, &[("run-confirm", "production")]).await;
     app.wait_for_attr(
         "[data-testid=current-run]",
         "data-state",
@@ -160,11 +152,11 @@ async fn the_gate_a_deploy_with_its_live_log_a_broken_build_and_the_rollback() {
     // The broken build: validation fails, the monitors go down, the banner
     // recommends the rollback with what it goes back to.
     app.click("[data-testid=\"run-Deploy broken build\"]").await;
-    app.type_into("[data-testid=run-version]", "2.7").await;
-    app.type_into("[data-testid=run-confirm]", "production")
-        .await;
-    app.click("[data-testid=run-start]").await;
-    app.gone("[data-testid=run-dialog]").await;
+    start_in_dialog(
+        &app,
+        &[("run-version", "2.7"), ("run-confirm", "production")],
+    )
+    .await;
     app.wait_for_attr(
         "[data-testid=current-run]",
         "data-validation",
@@ -197,10 +189,7 @@ async fn the_gate_a_deploy_with_its_live_log_a_broken_build_and_the_rollback() {
         Some("true"),
         "a rollback needs its reason"
     );
-    app.type_into("[data-testid=run-reason]", "orders down after 2.7")
-        .await;
-    app.click("[data-testid=run-start]").await;
-    app.gone("[data-testid=run-dialog]").await;
+    start_in_dialog(&app, &[("run-reason", "orders down after 2.7")]).await;
     app.wait_for_attr(
         "[data-testid=rollback-banner]",
         "data-rollback",
@@ -268,8 +257,7 @@ async fn a_trigger_added_in_the_window_runs_on_staging_and_is_cancelled() {
     app.find("[data-testid=\"trigger-Slow deploy\"]").await;
 
     app.click("[data-testid=\"run-Slow deploy\"]").await;
-    app.click("[data-testid=run-start]").await;
-    app.gone("[data-testid=run-dialog]").await;
+    start_in_dialog(&app, &[]).await;
     app.wait_for_attr_where(
         "[data-testid=log]",
         "data-lines",

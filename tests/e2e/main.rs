@@ -39,6 +39,27 @@ pub fn golive_cli() -> PathBuf {
     cli
 }
 
+/// Ticks every pre-launch item that no rule decides and adds a contact for
+/// each role: what stands between a launch and its sign-offs.
+pub fn tick_manual_items_and_add_the_team(store: &std::path::Path) {
+    let items: serde_json::Value =
+        serde_json::from_str(&cli(store, &["items", "--phase", "pre", "--json"])).expect("json");
+    for item in items.as_array().expect("items") {
+        if item["rule"].is_null() {
+            cli(store, &["tick", item["key"].as_str().expect("key")]);
+        }
+    }
+    for (name, role) in [
+        ("Ana", "pm"),
+        ("Ben", "tech"),
+        ("Cleo", "support"),
+        ("Dev", "security"),
+        ("Eli", "trainer"),
+    ] {
+        cli(store, &["contact", "add", "--name", name, "--role", role]);
+    }
+}
+
 /// Runs the `golive` CLI on `store`; fails the test with its message if it fails.
 pub fn cli(store: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(crate::golive_cli())

@@ -160,4 +160,14 @@ fn a_change_watch_reports_commits_of_other_connections_once_and_not_its_own() {
         "a commit by another connection is seen"
     );
     assert!(!watch.changed(&fixture.store).unwrap(), "and reported once");
+    // A commit that changes nothing the window shows elsewhere, as a run's
+    // output is committed (no audit event, no probe result, no KPI value).
+    other
+        .conn()
+        .execute("UPDATE launches SET name = name", [])
+        .unwrap();
+    assert!(
+        !watch.changed(&fixture.store).unwrap(),
+        "a commit without anything shown is not reported"
+    );
 }

@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use golive_core::deploy::RunState;
 use golive_core::deploy::gate::{self, Gate};
 use golive_core::deploy::runs::{self, Run, RunFilter, SweepResult};
 use golive_core::deploy::start::{self, Request};
 use golive_core::deploy::triggers::{self, Trigger, TriggerInput};
 use golive_core::deploy::watch::{self, Advice};
-use golive_core::deploy::{LogLine, RunState};
 use golive_core::health::credentials::{self, Credential};
 use golive_core::health::environments::{self, Environment};
 use serde::Serialize;
@@ -73,12 +73,13 @@ pub async fn deploy_overview(
             runs::recover(store, &change)?;
             let conn = store.conn();
             let all = triggers::list(conn, &launch_id)?;
+            let decision = golive_core::signoff::decision(conn, &launch_id)?;
             let mut environments = Vec::new();
             for environment in environments::list(conn, &launch_id)? {
                 let mut views = Vec::new();
                 for trigger in all.iter().filter(|t| t.environment_id == environment.id) {
                     views.push(TriggerView {
-                        gate: gate::gate(conn, &launch_id, trigger)?,
+                        gate: gate::gate_with(conn, &decision, trigger)?,
                         average_ms: runs::average_ms(conn, &trigger.id)?,
                         summary: summary(trigger),
                         trigger: trigger.clone(),
@@ -188,30 +189,44 @@ pub struct LineBatch {
     pub ended: bool,
 }
 
-/// Most lines per message: enough for a fast run, small enough for the webview.
-const BATCH_LINES: u32 = 20_000;
+/// Most lines per message: a fast run reaches the view in a few seconds,
+/// and each message is parsed between two frames.
+const BATCH_LINES: u32 = 5_000;
+/// While catching up, one full message at most this often, so the webview
+/// paints between them instead of parsing a backlog in one go.
+const CATCH_UP_PAUSE: Duration = Duration::from_millis(20);
+/// How often a running run is looked at for new lines.
+const POLL: Duration = Duration::from_millis(100);
 
-fn batch_of(lines: &[LogLine], ended: bool) -> LineBatch {
-    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
-    let mut streams = String::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
+/// The next at most [`BATCH_LINES`] lines from `from`, read in place.
+fn next_batch(
+    conn: &golive_core::store::Connection,
+    run_id: &str,
+    from: u64,
+    ended: bool,
+) -> golive_core::Result<LineBatch> {
+    let mut batch = LineBatch {
+        first_seq: from,
+        count: 0,
+        streams: String::new(),
+        text: String::new(),
+        ended,
+    };
+    runs::each_line(conn, run_id, from, BATCH_LINES, |line| {
+        if batch.count == 0 {
+            batch.first_seq = line.seq;
+        } else {
+            batch.text.push('\n');
         }
-        text.push_str(&line.text);
-        streams.push(match line.stream {
+        batch.count += 1;
+        batch.text.push_str(&line.text());
+        batch.streams.push(match line.stream {
             golive_core::deploy::Stream::Golive => 'g',
             golive_core::deploy::Stream::Stdout => 'o',
             golive_core::deploy::Stream::Stderr => 'e',
         });
-    }
-    LineBatch {
-        first_seq: lines.first().map_or(0, |l| l.seq),
-        count: lines.len() as u32,
-        streams,
-        text,
-        ended,
-    }
+    })?;
+    Ok(batch)
 }
 
 fn follow(
@@ -226,22 +241,19 @@ fn follow(
         let running = conn.query_row("SELECT state FROM runs WHERE id = ?1", [run_id], |row| {
             row.get::<_, String>(0)
         })? == RunState::Running.key();
-        let lines = runs::lines(&conn, run_id, next, BATCH_LINES)?;
-        let full = lines.len() as u32 == BATCH_LINES;
-        if let Some(last) = lines.last() {
-            next = last.seq + 1;
-        }
-        let ended = !running && !full;
-        if (!lines.is_empty() || ended) && channel.send(batch_of(&lines, ended)).is_err() {
+        let mut batch = next_batch(&conn, run_id, next, false)?;
+        let full = batch.count == BATCH_LINES;
+        next = batch.first_seq + u64::from(batch.count);
+        batch.ended = !running && !full;
+        let ended = batch.ended;
+        if (batch.count > 0 || ended) && channel.send(batch).is_err() {
             // The view went away.
             return Ok(());
         }
         if ended {
             return Ok(());
         }
-        if !full {
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        std::thread::sleep(if full { CATCH_UP_PAUSE } else { POLL });
     }
 }
 

@@ -40,6 +40,14 @@ impl Batch {
         self.count += 1;
     }
 
+    /// Moves `other`'s lines after these (its first line carries an
+    /// absolute time, so the bytes are simply joined).
+    pub fn append(&mut self, other: Batch) {
+        self.bytes.extend_from_slice(&other.bytes);
+        self.count += other.count;
+        self.last_ms = other.last_ms.or(self.last_ms);
+    }
+
     pub fn len(&self) -> usize {
         self.count
     }
@@ -223,6 +231,17 @@ mod tests {
         assert_eq!(batch.len(), 5);
         let in_memory: Vec<LogLine> = batch.lines(10).map(|l| l.to_line()).collect();
         assert_eq!(in_memory, lines);
+        // Batches joined read as one.
+        let (mut head, mut tail) = (Batch::default(), Batch::default());
+        for (i, line) in lines.iter().enumerate() {
+            let part = if i < 2 { &mut head } else { &mut tail };
+            part.push(line.stream, line.at_ms, &line.text);
+        }
+        head.append(tail);
+        assert_eq!(head.len(), 5);
+        assert_eq!(head.bytes().len(), batch.bytes().len() + 8 - 1);
+        let joined: Vec<LogLine> = head.lines(10).map(|l| l.to_line()).collect();
+        assert_eq!(joined, lines);
         let bytes = batch.bytes().to_vec();
         let mut all = Vec::new();
         decode(&bytes, 10, 0, |l| {

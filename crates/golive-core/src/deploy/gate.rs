@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Action;
 use super::runs::{self, Run};
 use super::triggers::Trigger;
-use crate::signoff::{self, DecisionState};
+use crate::signoff::{self, Decision, DecisionState};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,9 +34,15 @@ impl Gate {
     }
 }
 
+/// The gate of one trigger.
 pub fn gate(conn: &Connection, launch_id: &str, trigger: &Trigger) -> Result<Gate> {
+    gate_with(conn, &signoff::decision(conn, launch_id)?, trigger)
+}
+
+/// The gate of one trigger under a go/no-go decision already worked out
+/// (the Deploy view shows every trigger's gate under the same decision).
+pub fn gate_with(conn: &Connection, decision: &Decision, trigger: &Trigger) -> Result<Gate> {
     let gated = trigger.production && trigger.action == Action::Deploy;
-    let decision = signoff::decision(conn, launch_id)?;
     let missing = if !gated || decision.state == DecisionState::Go {
         Vec::new()
     } else if decision.missing.is_empty() {

@@ -153,8 +153,8 @@ fn write_loop(
     sink: &dyn RunSink,
 ) -> Result<u64, String> {
     let mut next = first_seq;
-    // What arrived within one window: committed together, one row per
-    // reader's batch (no copying them into one).
+    // What arrived within one window: committed together, a row per
+    // reader's batch (large ones are not copied again).
     let mut window: Vec<Batch> = Vec::new();
     let mut count = 0;
     let mut done = false;
@@ -162,7 +162,7 @@ fn write_loop(
         match receiver.recv() {
             Ok(Message::Lines(lines)) => {
                 count += lines.len();
-                window.push(lines);
+                add(&mut window, lines);
             }
             Ok(Message::End) | Err(_) => done = true,
         }
@@ -175,7 +175,7 @@ fn write_loop(
             match receiver.recv_timeout(left) {
                 Ok(Message::Lines(lines)) => {
                     count += lines.len();
-                    window.push(lines);
+                    add(&mut window, lines);
                 }
                 Ok(Message::End) | Err(RecvTimeoutError::Disconnected) => done = true,
                 Err(RecvTimeoutError::Timeout) => break,
@@ -199,6 +199,16 @@ fn write_loop(
         count = 0;
     }
     Ok(next - 1)
+}
+
+/// A row per reader batch, except that small batches (a program writing
+/// a line at a time) are joined, so rows stay large.
+fn add(window: &mut Vec<Batch>, lines: Batch) {
+    const ROW_BYTES: usize = 256 * 1024;
+    match window.last_mut() {
+        Some(last) if last.bytes().len() + lines.bytes().len() <= ROW_BYTES => last.append(lines),
+        _ => window.push(lines),
+    }
 }
 
 /// Commits the batches of a window, lines numbered from `first_seq`.
@@ -266,7 +276,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
         match LogWriter::start(job.store_path, job.run, masker.clone(), job.sink.clone()) {
             Ok(pair) => pair,
             Err(e) => {
-                return failed(format!(
+                return Ended::failed(format!(
                     "could not open the store for the run's output: {e}"
                 ));
             }
@@ -275,7 +285,12 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
         .and_then(|conn| store::defer_sync_and_checkpoints(&conn, 0).map(|()| conn))
     {
         Ok(conn) => conn,
-        Err(e) => return finish_writer(writer, failed(format!("could not open the store: {e}"))),
+        Err(e) => {
+            return finish_writer(
+                writer,
+                Ended::failed(format!("could not open the store: {e}")),
+            );
+        }
     };
     let mut command = build_command(&job);
     log.note(&format!("started {}", describe(job.spec)));
@@ -284,7 +299,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
         Err(e) => {
             let why = spawn_error(job.spec, &e);
             log.note(&why);
-            return finish_writer(writer, failed(why));
+            return finish_writer(writer, Ended::failed(why));
         }
     };
     let pgid = child.id();
@@ -451,7 +466,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
             }
         }
         (None, Some(status)) => from_status(status),
-        (None, None) => failed("golive lost track of the program".into()),
+        (None, None) => Ended::failed("golive lost track of the program".into()),
     };
     if late_cancel {
         ended
@@ -470,15 +485,6 @@ fn finish_writer(writer: LogWriter, mut ended: Ended) -> Ended {
         }
     }
     ended
-}
-
-fn failed(detail: String) -> Ended {
-    Ended {
-        state: RunState::Failed,
-        exit_code: None,
-        signal: None,
-        detail,
-    }
 }
 
 fn from_status(status: std::process::ExitStatus) -> Ended {
@@ -504,10 +510,10 @@ fn from_status(status: std::process::ExitStatus) -> Ended {
             } else {
                 format!(" ({name})")
             };
-            return failed(format!("killed by signal {signal}{name}"));
+            return Ended::failed(format!("killed by signal {signal}{name}"));
         }
     }
-    failed(format!("ended without an exit code ({status})"))
+    Ended::failed(format!("ended without an exit code ({status})"))
 }
 
 #[cfg(unix)]

@@ -440,6 +440,22 @@ pub struct Ended {
     pub detail: String,
 }
 
+impl Ended {
+    /// An end without an exit code or signal (a webhook's, or golive's own failure).
+    pub fn with(state: RunState, detail: String) -> Ended {
+        Ended {
+            state,
+            exit_code: None,
+            signal: None,
+            detail,
+        }
+    }
+
+    pub fn failed(detail: String) -> Ended {
+        Ended::with(RunState::Failed, detail)
+    }
+}
+
 pub fn finish(store: &mut Store, change: &Change, run_id: &str, ended: &Ended) -> Result<Run> {
     let row = find_row(store.conn(), run_id)?
         .ok_or_else(|| Error::NotFound(format!("there is no run {run_id}")))?;
@@ -626,12 +642,19 @@ pub fn cancel_requested(conn: &Connection, run_id: &str) -> Result<Option<String
         .optional()?)
 }
 
-/// Lines `from`.. of a run (at most `limit`), in order.
-pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<Vec<LogLine>> {
+/// Calls `each` with the run's lines from sequence `from` on, at most
+/// `limit` of them, read in place from the stored rows.
+pub fn each_line(
+    conn: &Connection,
+    run_id: &str,
+    from: u64,
+    limit: u32,
+    mut each: impl FnMut(chunk::LineRef<'_>),
+) -> Result<u32> {
     let key = log_key(conn, run_id)?;
-    let mut found = Vec::new();
+    let mut seen = 0;
     if limit == 0 {
-        return Ok(found);
+        return Ok(seen);
     }
     // From the row holding `from` on: rows hold consecutive lines.
     let mut stmt = conn.prepare_cached(
@@ -644,16 +667,22 @@ pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<V
     while let Some(row) = rows.next()? {
         let first: i64 = row.get(0)?;
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-        let mut full = false;
         chunk::decode(bytes, first as u64, from, |line| {
-            found.push(line.to_line());
-            full = found.len() >= limit as usize;
-            !full
+            each(line);
+            seen += 1;
+            seen < limit
         })?;
-        if full {
+        if seen >= limit {
             break;
         }
     }
+    Ok(seen)
+}
+
+/// The run's lines from sequence `from` on, at most `limit` of them.
+pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<Vec<LogLine>> {
+    let mut found = Vec::new();
+    each_line(conn, run_id, from, limit, |line| found.push(line.to_line()))?;
     Ok(found)
 }
 

@@ -368,12 +368,7 @@ fn run_webhook(
     golive_vars: Vec<(String, String)>,
     sink: Arc<dyn RunSink>,
 ) -> Ended {
-    let failed = |detail: String| Ended {
-        state: RunState::Failed,
-        exit_code: None,
-        signal: None,
-        detail,
-    };
+    let failed = Ended::failed;
     let (writer, log) = match LogWriter::start(store_path, run, masker, sink) {
         Ok(pair) => pair,
         Err(e) => {

@@ -127,12 +127,7 @@ pub async fn execute(job: WebhookRun<'_>) -> Ended {
     let Some(poll) = &job.spec.poll else {
         let detail = format!("{} accepted the webhook ({})", origin(&url), answer.status);
         job.log.note(&detail);
-        return Ended {
-            state: RunState::Succeeded,
-            exit_code: None,
-            signal: None,
-            detail,
-        };
+        return Ended::with(RunState::Succeeded, detail);
     };
     let first: Option<Json> = serde_json::from_str(&answer.body).ok();
     poll_until_done(&client, &job, poll, first.as_ref(), started).await
@@ -165,12 +160,7 @@ async fn poll_until_done(
                 "cancelled by {by}: golive stopped waiting (the pipeline itself was not told to stop)"
             );
             job.log.note(&detail);
-            return Ended {
-                state: RunState::Cancelled,
-                exit_code: None,
-                signal: None,
-                detail,
-            };
+            return Ended::with(RunState::Cancelled, detail);
         }
         if Instant::now() >= deadline {
             let detail = format!(
@@ -183,12 +173,7 @@ async fn poll_until_done(
                 }
             );
             job.log.note(&detail);
-            return Ended {
-                state: RunState::TimedOut,
-                exit_code: None,
-                signal: None,
-                detail,
-            };
+            return Ended::with(RunState::TimedOut, detail);
         }
         let wait = Duration::from_secs(u64::from(poll.interval_s))
             .min(deadline.saturating_duration_since(Instant::now()));
@@ -238,22 +223,12 @@ async fn poll_until_done(
         if is(&poll.success) {
             let detail = format!("the pipeline reported {status}");
             job.log.note(&detail);
-            return Ended {
-                state: RunState::Succeeded,
-                exit_code: None,
-                signal: None,
-                detail,
-            };
+            return Ended::with(RunState::Succeeded, detail);
         }
         if is(&poll.failure) {
             let detail = format!("the pipeline reported {status}");
             job.log.note(&detail);
-            return Ended {
-                state: RunState::Failed,
-                exit_code: None,
-                signal: None,
-                detail,
-            };
+            return Ended::failed(detail);
         }
     }
 }
@@ -350,12 +325,7 @@ fn origin(url: &str) -> String {
 
 fn failed(log: &LogSender, detail: String) -> Ended {
     log.note(&detail);
-    Ended {
-        state: RunState::Failed,
-        exit_code: None,
-        signal: None,
-        detail,
-    }
+    Ended::failed(detail)
 }
 
 #[cfg(test)]

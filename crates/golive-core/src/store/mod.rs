@@ -5,7 +5,9 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+/// What `connect` opens (re-exported so callers need not depend on rusqlite).
+pub use rusqlite::Connection;
+use rusqlite::{OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::actor::Change;
