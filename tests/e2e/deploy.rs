@@ -269,6 +269,44 @@ async fn a_trigger_added_in_the_window_runs_on_staging_and_is_cancelled() {
     app.wait_for_text("[data-testid=log]", "step 3; done? no")
         .await;
     app.screenshot("deploy-staging-running").await;
+
+    // The log scrolls by keyboard: Home leaves the live end and stays put
+    // while lines keep coming; Page Down moves on; Follow goes back live.
+    app.wait_for_attr_where(
+        "[data-testid=log]",
+        "data-lines",
+        "enough lines to scroll",
+        |n| n.parse::<u32>().is_ok_and(|n| n >= 40),
+        crate::STEP,
+    )
+    .await;
+    let viewport = app.find("[data-testid=log-viewport]").await;
+    viewport.send_keys("\u{e011}").await.expect("Home");
+    app.wait_for_attr("[data-testid=log-viewport]", "data-top", "0", crate::STEP)
+        .await;
+    app.wait_for_text("[data-testid=log-viewport]", "step 1; done? no")
+        .await;
+    app.find("[data-testid=log-follow]").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.attr("[data-testid=log-viewport]", "data-top")
+            .await
+            .as_deref(),
+        Some("0"),
+        "new lines do not move a log the reader scrolled"
+    );
+    viewport.send_keys("\u{e00f}").await.expect("Page Down");
+    app.wait_for_attr_where(
+        "[data-testid=log-viewport]",
+        "data-top",
+        "a page further",
+        |top| top.parse::<u32>().is_ok_and(|top| top >= 10),
+        crate::STEP,
+    )
+    .await;
+    app.screenshot("deploy-log-scrolled").await;
+    app.click("[data-testid=log-follow]").await;
+    app.gone("[data-testid=log-follow]").await;
     app.click("[data-testid=run-cancel]").await;
     app.wait_for_attr(
         "[data-testid=current-run]",

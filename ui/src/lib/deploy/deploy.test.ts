@@ -8,7 +8,9 @@ import {
   parsePairs,
   progress,
   stateOf,
-  visibleRange,
+  clampTop,
+  thumb,
+  topAtThumb,
 } from './deploy';
 import type { Run } from '../ipc';
 
@@ -83,9 +85,19 @@ describe('the log model', () => {
     expect(log.search('line 4999')).toEqual([4998]);
   });
 
-  it('renders only the rows on screen', () => {
-    expect(visibleRange(0, 400, 20, 1_000_000, 10)).toEqual({ first: 0, last: 30 });
-    expect(visibleRange(20_000, 400, 20, 1_000_000, 10)).toEqual({ first: 990, last: 1030 });
-    expect(visibleRange(0, 400, 20, 5, 10)).toEqual({ first: 0, last: 5 });
+  it('scrolls a million lines with its own thumb', () => {
+    const scroll = { top: 0, rows: 20, total: 1_000_000 };
+    expect(clampTop(-5, 20, 1_000_000)).toBe(0);
+    expect(clampTop(2_000_000, 20, 1_000_000)).toBe(999_980);
+    expect(clampTop(7, 20, 5)).toBe(0);
+    // A tiny share of the log still gets a thumb one can grab.
+    expect(thumb(scroll, 400)).toEqual({ offset: 0, size: 24 });
+    expect(thumb({ ...scroll, top: 999_980 }, 400)).toEqual({ offset: 376, size: 24 });
+    expect(thumb({ top: 0, rows: 20, total: 10 }, 400)).toEqual({ offset: 0, size: 400 });
+    // Dragging the thumb to the middle shows the middle, and back again.
+    const middle = topAtThumb(188, scroll, 400);
+    expect(middle).toBe(499_990);
+    expect(thumb({ ...scroll, top: middle }, 400).offset).toBeCloseTo(188, 5);
+    expect(topAtThumb(1_000, scroll, 400)).toBe(999_980);
   });
 });

@@ -228,15 +228,42 @@ export class LogModel {
   }
 }
 
-/** Which rows of a fixed-height list are on screen, with some spare above and below. */
-export function visibleRange(
-  scrollTop: number,
-  viewportHeight: number,
-  rowHeight: number,
-  total: number,
-  overscan = 20,
-): { first: number; last: number } {
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(total, Math.ceil((scrollTop + viewportHeight) / rowHeight) + overscan);
-  return { first, last };
+/**
+ * The log's own vertical scrolling. A native scroll area a million rows
+ * tall makes the webview repaint huge layers on every new batch; instead
+ * the view shows `rows` lines from `top` and draws its own scrollbar.
+ */
+export interface LogScroll {
+  /** Index of the first line shown. */
+  top: number;
+  /** Lines that fit in the view. */
+  rows: number;
+  total: number;
+}
+
+/** The highest `top` there is: the last lines filling the view. */
+export function lastTop(rows: number, total: number): number {
+  return Math.max(0, total - rows);
+}
+
+/** `top` kept inside the log. */
+export function clampTop(top: number, rows: number, total: number): number {
+  return Math.min(Math.max(0, Math.round(top)), lastTop(rows, total));
+}
+
+/** The scrollbar's thumb in a track `track` pixels tall (at least `min` tall). */
+export function thumb(scroll: LogScroll, track: number, min = 24): { offset: number; size: number } {
+  const { top, rows, total } = scroll;
+  if (total <= rows || track <= 0) return { offset: 0, size: track };
+  const size = Math.min(track, Math.max(min, (rows / total) * track));
+  const offset = (top / lastTop(rows, total)) * (track - size);
+  return { offset, size };
+}
+
+/** The `top` a thumb moved to `offset` stands for. */
+export function topAtThumb(offset: number, scroll: LogScroll, track: number, min = 24): number {
+  const { size } = thumb(scroll, track, min);
+  const room = track - size;
+  if (room <= 0) return 0;
+  return clampTop((offset / room) * lastTop(scroll.rows, scroll.total), scroll.rows, scroll.total);
 }
