@@ -160,6 +160,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// A line of text in the corner that changes on every frame.
+const TICKER: &str = r#"
+const ticker = document.createElement('div');
+ticker.style.cssText = 'position:fixed;right:8px;bottom:8px;font:12px monospace';
+document.body.appendChild(ticker);
+window.__ticker = ticker;
+let n = 0;
+const step = () => { if (!ticker.isConnected) return; ticker.textContent = `frame ${n++}`; requestAnimationFrame(step); };
+requestAnimationFrame(step);
+"#;
+
 /// Records the time between painted frames until `window.__stopFrames` is set.
 const RECORD_FRAMES: &str = r#"
 window.__frames = [];
@@ -210,6 +221,16 @@ async fn bench_live_log_during_a_fast_run() {
     let before = webkit_pss_mib();
     // The same window idle, for scale: this machine paints with software GL.
     let idle = frame_times(&app, std::time::Duration::from_secs(2)).await;
+    // And what any repaint costs here: one short text changing every frame.
+    app.client
+        .execute(TICKER, vec![])
+        .await
+        .expect("start the ticker");
+    let repainting = frame_times(&app, std::time::Duration::from_secs(2)).await;
+    app.client
+        .execute("window.__ticker.remove();", vec![])
+        .await
+        .expect("stop the ticker");
     app.client
         .execute(RECORD_FRAMES, vec![])
         .await
@@ -246,12 +267,16 @@ async fn bench_live_log_during_a_fast_run() {
         shown.as_secs_f64()
     );
     println!(
-        "  frame time p50 {:>6.1} ms   p95 {:>6.1} ms   max {:>7.1} ms   goal: p95 <= 33 ms   (the window idle: p50 {:.1} ms, p95 {:.1} ms)",
+        "  frame time p50 {:>6.1} ms   p95 {:>6.1} ms   max {:>7.1} ms   goal: p95 <= 33 ms",
         at(0.5),
         at(0.95),
         at(1.0),
-        percentile(&idle, 0.5),
-        percentile(&idle, 0.95)
+    );
+    println!(
+        "  for scale, the same window with no run: idle p95 {:.1} ms; one text changing every frame p50 {:.1} ms, p95 {:.1} ms",
+        percentile(&idle, 0.95),
+        percentile(&repainting, 0.5),
+        percentile(&repainting, 0.95)
     );
     println!(
         "  WebKit PSS before {before:>6.1} MiB   peak {peak:>6.1} MiB   growth {:>6.1} MiB   goal: <= 200 MB",
