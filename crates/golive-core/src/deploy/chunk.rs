@@ -100,10 +100,7 @@ pub struct LineRef<'a> {
 impl<'a> LineRef<'a> {
     /// The text (a damaged row's invalid UTF-8 shown as replacement characters).
     pub fn text(&self) -> Cow<'a, str> {
-        match std::str::from_utf8(self.text) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(self.text),
-        }
+        super::lines::utf8(self.text)
     }
 
     pub fn to_line(&self) -> LogLine {

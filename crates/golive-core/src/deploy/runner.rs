@@ -156,27 +156,20 @@ fn write_loop(
     // What arrived within one window: committed together, a row per
     // reader's batch (large ones are not copied again).
     let mut window: Vec<Batch> = Vec::new();
-    let mut count = 0;
     let mut done = false;
     while !done {
         match receiver.recv() {
-            Ok(Message::Lines(lines)) => {
-                count += lines.len();
-                add(&mut window, lines);
-            }
+            Ok(Message::Lines(lines)) => add(&mut window, lines),
             Ok(Message::End) | Err(_) => done = true,
         }
         let deadline = Instant::now() + BATCH_WINDOW;
-        while !done && count < BATCH_MAX {
+        while !done && window.iter().map(Batch::len).sum::<usize>() < BATCH_MAX {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
             }
             match receiver.recv_timeout(left) {
-                Ok(Message::Lines(lines)) => {
-                    count += lines.len();
-                    add(&mut window, lines);
-                }
+                Ok(Message::Lines(lines)) => add(&mut window, lines),
                 Ok(Message::End) | Err(RecvTimeoutError::Disconnected) => done = true,
                 Err(RecvTimeoutError::Timeout) => break,
             }
@@ -196,7 +189,6 @@ fn write_loop(
             sink.lines(run_id, batch.lines(next));
             next += batch.len() as u64;
         }
-        count = 0;
     }
     Ok(next - 1)
 }
