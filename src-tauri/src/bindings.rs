@@ -48,6 +48,8 @@ fn export_all(dir: &Path) {
         golive_core::health::kpis::KpiInput::export_all(cfg),
         crate::commands::deploy::DeployOverview::export_all(cfg),
         crate::commands::deploy::LineBatch::export_all(cfg),
+        crate::commands::deploy::LogProgress::export_all(cfg),
+        golive_core::deploy::runs::LogSearch::export_all(cfg),
         golive_core::deploy::triggers::TriggerInput::export_all(cfg),
         golive_core::deploy::start::Request::export_all(cfg),
         golive_core::deploy::runs::RunFilter::export_all(cfg),

@@ -243,6 +243,74 @@ fn a_million_lines_are_stored_once_in_order_with_a_megabyte_line_and_a_partial_l
     let heard = sink.0.lock().unwrap();
     assert_eq!(heard.len(), lines.len());
     assert!(heard.windows(2).all(|w| w[0].seq < w[1].seq));
+
+    // The stored log is searched in place, ignoring case, up to a limit.
+    let conn = s.fx.store.conn();
+    let found = runs::search(conn, &run.id, "ERR 99999", 100).unwrap();
+    let expected: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.text.contains("err 99999"))
+        .map(|l| l.seq)
+        .collect();
+    assert_eq!(
+        expected.len(),
+        5,
+        "err 999990..999998 (stderr has the even lines)"
+    );
+    assert_eq!(found.seqs, expected);
+    assert!(!found.more);
+    let capped = runs::search(conn, &run.id, "out", 10).unwrap();
+    assert_eq!(capped.seqs.len(), 10);
+    assert!(capped.more, "more matches than the limit are reported");
+}
+
+#[test]
+fn the_log_is_searched_ignoring_case_in_any_script() {
+    let mut s = setup("staging", false);
+    let trigger = s.trigger(
+        "staging",
+        "greet",
+        Action::Deploy,
+        command(
+            "printf",
+            &["Grüße aus MÜNCHEN\\nnothing here\\nmünchen again\\nMunich\\n"],
+        ),
+    );
+    let run = s.run_trigger(&trigger);
+    assert_eq!(
+        s.output(&run),
+        [
+            "Grüße aus MÜNCHEN",
+            "nothing here",
+            "münchen again",
+            "Munich"
+        ]
+    );
+    let conn = s.fx.store.conn();
+    let lines = s.lines(&run);
+    let seq_of = |text: &str| lines.iter().find(|l| l.text == text).unwrap().seq;
+    // golive's own first line names the program and its arguments, so it matches too.
+    let started = lines[0].seq;
+    let found = runs::search(conn, &run.id, "München", 10).unwrap();
+    assert_eq!(
+        found.seqs,
+        [
+            started,
+            seq_of("Grüße aus MÜNCHEN"),
+            seq_of("münchen again")
+        ]
+    );
+    let found = runs::search(conn, &run.id, "MUNICH", 10).unwrap();
+    assert_eq!(found.seqs, [started, seq_of("Munich")]);
+    let found = runs::search(conn, &run.id, "NOTHING", 10).unwrap();
+    assert_eq!(found.seqs, [started, seq_of("nothing here")]);
+    assert!(
+        runs::search(conn, &run.id, "absent", 10)
+            .unwrap()
+            .seqs
+            .is_empty()
+    );
+    assert!(runs::search(conn, &run.id, "", 10).unwrap().seqs.is_empty());
 }
 
 fn grandchildren_script(trap_term: bool) -> String {

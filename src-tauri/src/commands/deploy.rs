@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use golive_core::deploy::RunState;
 use golive_core::deploy::gate::{self, Gate};
-use golive_core::deploy::runs::{self, Run, RunFilter, SweepResult};
+use golive_core::deploy::runs::{self, LogSearch, Run, RunFilter, SweepResult};
 use golive_core::deploy::start::{self, Request};
 use golive_core::deploy::triggers::{self, Trigger, TriggerInput};
 use golive_core::deploy::watch::{self, Advice};
@@ -16,6 +16,7 @@ use golive_core::health::environments::{self, Environment};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::CommandError;
 use crate::deploy::DeployRuntime;
@@ -157,28 +158,72 @@ pub async fn start_run(
         .await
 }
 
-/// Streams a run's lines from `from_seq` as they are stored, in batches,
-/// until the run has ended and every line was sent. Works for runs started
-/// by the app, by `golive deploy` in a terminal, or before a restart.
+/// Reports how many lines a run has stored, each time it grows (at most
+/// every [`POLL`]) and once more when the run has ended. The view fetches
+/// the lines it shows with [`run_lines`]: a million-line run costs the
+/// webview the forty lines on screen, not the million. Works for runs
+/// started by the app, by `golive deploy` in a terminal, or before a restart.
 #[tauri::command]
-#[tracing::instrument(skip(state, on_lines), err(Debug))]
+#[tracing::instrument(skip(state, on_progress), err(Debug))]
 pub async fn follow_run(
     state: State<'_, AppState>,
     run_id: String,
-    from_seq: u64,
-    on_lines: Channel<LineBatch>,
+    on_progress: Channel<LogProgress>,
 ) -> Result<(), CommandError> {
     let path = state.store_path.clone();
-    tauri::async_runtime::spawn_blocking(move || follow(&path, &run_id, from_seq, &on_lines))
+    tauri::async_runtime::spawn_blocking(move || follow(&path, &run_id, &on_progress))
         .await
         .map_err(|e| CommandError::internal(format!("following the run failed: {e}")))?
         .map_err(CommandError::from)
 }
 
-/// One message of a followed run: consecutive lines from `first_seq`, as
-/// one text (lines joined by `\n`, which no line contains) and one stream
-/// letter per line (`g` golive, `o` stdout, `e` stderr). A million lines
-/// become a few hundred strings in the webview, not a million objects.
+/// A followed run's stored line count, and whether it has ended (then
+/// the count is final).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct LogProgress {
+    #[ts(type = "number")]
+    pub lines: u64,
+    pub ended: bool,
+}
+
+/// How often a running run is looked at for new lines: the live log moves
+/// twenty times a second.
+const POLL: Duration = Duration::from_millis(50);
+
+fn follow(
+    path: &std::path::Path,
+    run_id: &str,
+    channel: &Channel<LogProgress>,
+) -> golive_core::Result<()> {
+    let conn = golive_core::store::connect(path)?;
+    let mut sent = None;
+    loop {
+        let (state, lines) = conn.query_row(
+            "SELECT state, line_count FROM runs WHERE id = ?1",
+            [run_id],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+        )?;
+        let progress = LogProgress {
+            lines: lines.max(0) as u64,
+            ended: state != RunState::Running.key(),
+        };
+        if sent != Some(progress) {
+            if channel.send(progress).is_err() {
+                // The view went away.
+                return Ok(());
+            }
+            sent = Some(progress);
+        }
+        if progress.ended {
+            return Ok(());
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Consecutive lines of a run's log from `first_seq`, as one text (lines
+/// joined by `\n`, which no line contains) and one stream letter per line
+/// (`g` golive, `o` stdout, `e` stderr).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LineBatch {
     #[ts(type = "number")]
@@ -186,75 +231,93 @@ pub struct LineBatch {
     pub count: u32,
     pub streams: String,
     pub text: String,
-    pub ended: bool,
 }
 
-/// Most lines per message: a fast run reaches the view in a few seconds,
-/// and each message is parsed between two frames.
-const BATCH_LINES: u32 = 5_000;
-/// While catching up, one full message at most this often, so the webview
-/// paints between them instead of parsing a backlog in one go.
-const CATCH_UP_PAUSE: Duration = Duration::from_millis(20);
-/// How often a running run is looked at for new lines.
-const POLL: Duration = Duration::from_millis(100);
+/// Most lines one [`run_lines`] call returns: a few screens.
+const MOST_LINES: u32 = 2_000;
 
-/// The next at most [`BATCH_LINES`] lines from `from`, read in place.
-fn next_batch(
-    conn: &golive_core::store::Connection,
-    run_id: &str,
-    from: u64,
-    ended: bool,
-) -> golive_core::Result<LineBatch> {
-    let mut batch = LineBatch {
-        first_seq: from,
-        count: 0,
-        streams: String::new(),
-        text: String::new(),
-        ended,
-    };
-    runs::each_line(conn, run_id, from, BATCH_LINES, |line| {
-        if batch.count == 0 {
-            batch.first_seq = line.seq;
-        } else {
-            batch.text.push('\n');
-        }
-        batch.count += 1;
-        batch.text.push_str(&line.text());
-        batch.streams.push(match line.stream {
-            golive_core::deploy::Stream::Golive => 'g',
-            golive_core::deploy::Stream::Stdout => 'o',
-            golive_core::deploy::Stream::Stderr => 'e',
-        });
+/// The run's lines from sequence `from_seq` on, at most `count` of them
+/// (and at most [`MOST_LINES`]), read in place from the stored rows.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn run_lines(
+    state: State<'_, AppState>,
+    run_id: String,
+    from_seq: u64,
+    count: u32,
+) -> Result<LineBatch, CommandError> {
+    state
+        .with_store(move |store, _| {
+            let mut batch = LineBatch {
+                first_seq: from_seq,
+                count: 0,
+                streams: String::new(),
+                text: String::new(),
+            };
+            runs::each_line(
+                store.conn(),
+                &run_id,
+                from_seq,
+                count.min(MOST_LINES),
+                |line| {
+                    if batch.count == 0 {
+                        batch.first_seq = line.seq;
+                    } else {
+                        batch.text.push('\n');
+                    }
+                    batch.count += 1;
+                    batch.text.push_str(&line.text());
+                    batch.streams.push(match line.stream {
+                        golive_core::deploy::Stream::Golive => 'g',
+                        golive_core::deploy::Stream::Stdout => 'o',
+                        golive_core::deploy::Stream::Stderr => 'e',
+                    });
+                },
+            )?;
+            Ok(batch)
+        })
+        .await
+}
+
+/// Most matches a search of a log returns.
+const MOST_MATCHES: usize = 10_000;
+
+/// The lines of a run's log containing `query`, ignoring case (the stored
+/// log so far, for a running run).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn search_run_log(
+    state: State<'_, AppState>,
+    run_id: String,
+    query: String,
+) -> Result<LogSearch, CommandError> {
+    state
+        .with_store(move |store, _| runs::search(store.conn(), &run_id, &query, MOST_MATCHES))
+        .await
+}
+
+/// Puts a run's whole log on the clipboard as text; returns how many lines.
+#[tauri::command]
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub async fn copy_run_log(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+) -> Result<u64, CommandError> {
+    let (text, lines) = state
+        .with_store(move |store, _| {
+            let mut out = Vec::new();
+            runs::write_log(store.conn(), &run_id, &mut out)?;
+            let lines = out.iter().filter(|&&b| b == b'\n').count() as u64;
+            Ok((String::from_utf8_lossy(&out).into_owned(), lines))
+        })
+        .await?;
+    app.clipboard().write_text(text).map_err(|e| {
+        CommandError::internal(format!(
+            "could not put the log on the clipboard: {e}. Use Download instead."
+        ))
     })?;
-    Ok(batch)
-}
-
-fn follow(
-    path: &std::path::Path,
-    run_id: &str,
-    from: u64,
-    channel: &Channel<LineBatch>,
-) -> golive_core::Result<()> {
-    let conn = golive_core::store::connect(path)?;
-    let mut next = from;
-    loop {
-        let running = conn.query_row("SELECT state FROM runs WHERE id = ?1", [run_id], |row| {
-            row.get::<_, String>(0)
-        })? == RunState::Running.key();
-        let mut batch = next_batch(&conn, run_id, next, false)?;
-        let full = batch.count == BATCH_LINES;
-        next = batch.first_seq + u64::from(batch.count);
-        batch.ended = !running && !full;
-        let ended = batch.ended;
-        if (batch.count > 0 || ended) && channel.send(batch).is_err() {
-            // The view went away.
-            return Ok(());
-        }
-        if ended {
-            return Ok(());
-        }
-        std::thread::sleep(if full { CATCH_UP_PAUSE } else { POLL });
-    }
+    Ok(lines)
 }
 
 /// Writes a run's whole log as text to `path` (picked with the save dialog).

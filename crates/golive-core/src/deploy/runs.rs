@@ -651,11 +651,27 @@ pub fn each_line(
     limit: u32,
     mut each: impl FnMut(chunk::LineRef<'_>),
 ) -> Result<u32> {
-    let key = log_key(conn, run_id)?;
     let mut seen = 0;
     if limit == 0 {
         return Ok(seen);
     }
+    scan(conn, run_id, from, |line| {
+        each(line);
+        seen += 1;
+        seen < limit
+    })?;
+    Ok(seen)
+}
+
+/// Calls `each` with the run's lines from sequence `from` on until it
+/// returns false.
+fn scan(
+    conn: &Connection,
+    run_id: &str,
+    from: u64,
+    mut each: impl FnMut(chunk::LineRef<'_>) -> bool,
+) -> Result<()> {
+    let key = log_key(conn, run_id)?;
     // From the row holding `from` on: rows hold consecutive lines.
     let mut stmt = conn.prepare_cached(
         "SELECT first_seq, lines FROM run_output
@@ -664,19 +680,65 @@ pub fn each_line(
          ORDER BY first_seq",
     )?;
     let mut rows = stmt.query(params![key, from as i64])?;
-    while let Some(row) = rows.next()? {
+    let mut going = true;
+    while going && let Some(row) = rows.next()? {
         let first: i64 = row.get(0)?;
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         chunk::decode(bytes, first as u64, from, |line| {
-            each(line);
-            seen += 1;
-            seen < limit
+            going = each(line);
+            going
         })?;
-        if seen >= limit {
-            break;
-        }
     }
-    Ok(seen)
+    Ok(())
+}
+
+/// The lines of a run's log that contain a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogSearch {
+    /// Sequence numbers of the matching lines, in order.
+    #[cfg_attr(feature = "ts", ts(type = "number[]"))]
+    pub seqs: Vec<u64>,
+    /// True when there were more matches than the limit.
+    pub more: bool,
+}
+
+/// The lines containing `needle`, ignoring case, at most `limit` of them.
+/// Searches the stored log, so the webview never holds a million lines.
+pub fn search(conn: &Connection, run_id: &str, needle: &str, limit: usize) -> Result<LogSearch> {
+    let mut found = LogSearch {
+        seqs: Vec::new(),
+        more: false,
+    };
+    if needle.is_empty() {
+        return Ok(found);
+    }
+    // An ASCII needle (the usual case) is matched without lowercasing every
+    // line; other text is compared lowercased.
+    let ascii = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([needle])
+        .map_err(|e| Error::InvalidInput(format!("cannot search for {needle:?}: {e}")))?;
+    let lowered = needle.to_lowercase();
+    let matches = |text: &str| {
+        if needle.is_ascii() {
+            ascii.is_match(text)
+        } else {
+            text.to_lowercase().contains(&lowered)
+        }
+    };
+    scan(conn, run_id, 0, |line| {
+        if !matches(&line.text()) {
+            return true;
+        }
+        if found.seqs.len() == limit {
+            found.more = true;
+            return false;
+        }
+        found.seqs.push(line.seq);
+        true
+    })?;
+    Ok(found)
 }
 
 /// The run's lines from sequence `from` on, at most `limit` of them.

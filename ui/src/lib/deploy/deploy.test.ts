@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LogModel,
+  LogWindow,
+  around,
   comparedToAverage,
   durationText,
   parseArgumentLines,
@@ -61,28 +62,27 @@ describe('trigger fields', () => {
   });
 });
 
-describe('the log model', () => {
-  it('keeps each line once, in order, and searches without case', () => {
-    const log = new LogModel();
-    log.append({ first_seq: 1, count: 2, streams: 'go', text: 'started deploy.sh\nStep 1' });
-    log.append({ first_seq: 2, count: 3, streams: 'oeo', text: 'Step 1\nwarning: step 2 slow\n' });
-    expect(log.length).toBe(4);
-    expect(log.nextSeq).toBe(5);
-    expect([0, 1, 2, 3].map((i) => log.text(i))).toEqual(['started deploy.sh', 'Step 1', 'warning: step 2 slow', '']);
-    expect(log.stream(2)).toBe('stderr');
-    expect(log.search('STEP')).toEqual([1, 2]);
-    expect(log.all()).toBe('[golive] started deploy.sh\nStep 1\n[stderr] warning: step 2 slow\n');
+describe('the log view', () => {
+  it('holds the lines of one fetched range, with their streams', () => {
+    const window = LogWindow.of({ first_seq: 3, count: 3, streams: 'goe', text: 'started deploy.sh\n\nwarning: slow' });
+    expect(window.first).toBe(2);
+    expect(window.line(2)).toEqual({ text: 'started deploy.sh', stream: 'golive' });
+    expect(window.line(3)).toEqual({ text: '', stream: 'stdout' });
+    expect(window.line(4)).toEqual({ text: 'warning: slow', stream: 'stderr' });
+    expect(window.line(1)).toBeUndefined();
+    expect(window.line(5)).toBeUndefined();
+    expect(window.covers(2, 5)).toBe(true);
+    expect(window.covers(1, 5)).toBe(false);
+    expect(window.covers(3, 6)).toBe(false);
+    expect(LogWindow.of({ first_seq: 1, count: 0, streams: '', text: '' }).lines).toEqual([]);
   });
 
-  it('finds a line in any of many batches', () => {
-    const log = new LogModel();
-    for (let b = 0; b < 50; b++) {
-      const lines = Array.from({ length: 100 }, (_, i) => `line ${b * 100 + i + 1}`);
-      log.append({ first_seq: b * 100 + 1, count: 100, streams: 'o'.repeat(100), text: lines.join('\n') });
-    }
-    expect(log.length).toBe(5000);
-    expect(log.text(4321)).toBe('line 4322');
-    expect(log.search('line 4999')).toEqual([4998]);
+  it('fetches a screen above and below what is shown, inside the log', () => {
+    expect(around(0, 20, 1_000_000)).toEqual({ from: 0, count: 41 });
+    expect(around(500, 20, 1_000_000)).toEqual({ from: 480, count: 61 });
+    expect(around(999_980, 20, 1_000_000)).toEqual({ from: 999_960, count: 40 });
+    expect(around(0, 20, 5)).toEqual({ from: 0, count: 5 });
+    expect(around(0, 20, 0)).toEqual({ from: 0, count: 0 });
   });
 
   it('scrolls a million lines with its own thumb', () => {

@@ -116,19 +116,10 @@ export function blankTrigger(environment: string): TriggerInput {
   };
 }
 
-// The live log: every line of a run, kept as the batches it arrived in (one
-// string per batch and the offsets of its lines), so a million lines cost a
-// few hundred strings and a few megabytes of offsets, not a million objects.
+// The live log keeps only the lines around what is on screen: the rest stay
+// in the store, fetched by range as the reader scrolls (searched, copied and
+// downloaded there too), so a million-line run costs the webview forty lines.
 export type LineStream = 'golive' | 'stdout' | 'stderr';
-
-interface Chunk {
-  /** Index of its first line in the log. */
-  first: number;
-  text: string;
-  /** Where each line starts in `text`, plus one past the end. */
-  starts: Uint32Array;
-  streams: string;
-}
 
 export interface Batch {
   first_seq: number;
@@ -137,95 +128,47 @@ export interface Batch {
   text: string;
 }
 
-export class LogModel {
-  private chunks: Chunk[] = [];
-  length = 0;
-  /** The next sequence number expected from the store. */
-  nextSeq = 0;
+export interface LogLine {
+  text: string;
+  stream: LineStream;
+}
 
-  append(batch: Batch): void {
-    if (batch.count === 0) return;
-    // A batch may overlap lines already seen (a re-follow): keep each once.
-    let skip = Math.max(0, this.nextSeq - batch.first_seq);
-    if (this.length === 0 && this.nextSeq === 0) skip = 0;
-    if (skip >= batch.count) return;
-    const starts = new Uint32Array(batch.count + 1);
-    let at = 0;
-    for (let i = 0; i < batch.count; i++) {
-      starts[i] = at;
-      const end = batch.text.indexOf('\n', at);
-      at = end === -1 ? batch.text.length + 1 : end + 1;
-    }
-    starts[batch.count] = batch.text.length + 1;
-    const chunk: Chunk = { first: this.length - skip, text: batch.text, starts, streams: batch.streams };
-    if (skip > 0) {
-      // Keep the new part only.
-      const from = starts[skip];
-      chunk.text = batch.text.slice(from);
-      chunk.starts = starts.slice(skip).map((s) => s - from);
-      chunk.streams = batch.streams.slice(skip);
-      chunk.first = this.length;
-    }
-    this.chunks.push(chunk);
-    this.length += batch.count - skip;
-    this.nextSeq = batch.first_seq + batch.count;
+/** Consecutive lines of a log from line index `first` (sequence `first + 1`). */
+export class LogWindow {
+  constructor(
+    readonly first = 0,
+    readonly lines: LogLine[] = [],
+  ) {}
+
+  static of(batch: Batch): LogWindow {
+    const texts = batch.count === 0 ? [] : batch.text.split('\n');
+    const lines = texts.map((text, i) => ({ text, stream: streamOf(batch.streams[i]) }));
+    return new LogWindow(batch.first_seq - 1, lines);
   }
 
-  private chunkOf(index: number): Chunk {
-    let lo = 0;
-    let hi = this.chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.chunks[mid].first <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.chunks[lo];
+  /** Line `index`, if this window holds it. */
+  line(index: number): LogLine | undefined {
+    return this.lines[index - this.first];
   }
 
-  text(index: number): string {
-    const chunk = this.chunkOf(index);
-    const i = index - chunk.first;
-    return chunk.text.slice(chunk.starts[i], chunk.starts[i + 1] - 1);
+  /** Whether it holds lines `from` up to (not including) `to`. */
+  covers(from: number, to: number): boolean {
+    return from >= this.first && to <= this.first + this.lines.length;
   }
+}
 
-  stream(index: number): LineStream {
-    const chunk = this.chunkOf(index);
-    const code = chunk.streams[index - chunk.first];
-    return code === 'e' ? 'stderr' : code === 'g' ? 'golive' : 'stdout';
-  }
+function streamOf(code: string | undefined): LineStream {
+  return code === 'e' ? 'stderr' : code === 'g' ? 'golive' : 'stdout';
+}
 
-  /** Indexes of the lines containing `needle`, ignoring case. */
-  search(needle: string): number[] {
-    const wanted = needle.toLowerCase();
-    if (wanted === '') return [];
-    const hits: number[] = [];
-    for (const chunk of this.chunks) {
-      const text = chunk.text.toLowerCase();
-      let from = 0;
-      let line = 0;
-      for (;;) {
-        const at = text.indexOf(wanted, from);
-        if (at === -1) break;
-        while (chunk.starts[line + 1] <= at) line++;
-        hits.push(chunk.first + line);
-        // One hit per line: go on after it.
-        from = chunk.starts[line + 1];
-        if (from >= text.length) break;
-      }
-    }
-    return hits;
-  }
-
-  /** The whole log as text, as the downloaded file has it. */
-  all(): string {
-    const out: string[] = [];
-    for (let i = 0; i < this.length; i++) {
-      const stream = this.stream(i);
-      const text = this.text(i);
-      out.push(stream === 'stderr' ? `[stderr] ${text}` : stream === 'golive' ? `[golive] ${text}` : text);
-    }
-    return out.join('\n');
-  }
+/**
+ * The lines to fetch for a view showing `rows` lines from `top` of `total`:
+ * a screen above and below as well, so small scrolls need no fetch.
+ */
+export function around(top: number, rows: number, total: number): { from: number; count: number } {
+  const from = Math.max(0, top - rows);
+  const to = Math.min(total, top + 2 * rows + 1);
+  return { from, count: Math.max(0, to - from) };
 }
 
 /**

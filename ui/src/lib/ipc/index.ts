@@ -48,6 +48,8 @@ import type { Request as RunRequest } from './bindings/Request';
 import type { Run } from './bindings/Run';
 import type { RunFilter } from './bindings/RunFilter';
 import type { LineBatch } from './bindings/LineBatch';
+import type { LogProgress } from './bindings/LogProgress';
+import type { LogSearch } from './bindings/LogSearch';
 import type { SweepResult } from './bindings/SweepResult';
 
 export type {
@@ -103,7 +105,7 @@ export type {
   Kpi,
   KpiInput,
 };
-export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, SweepResult };
+export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogProgress, LogSearch, SweepResult };
 export type { DeployEnvironment } from './bindings/DeployEnvironment';
 export type { TriggerView } from './bindings/TriggerView';
 export type { TriggerSpec } from './bindings/TriggerSpec';
@@ -244,11 +246,11 @@ export const ipc = {
   removeTrigger: (launchId: string, id: string) => call<null>('remove_trigger', { launchId, id }),
   /** Resolves once the run holds its environment's lock; it goes on in the background. */
   startRun: (launchId: string, request: RunRequest) => call<Run>('start_run', { launchId, request }),
-  /** Streams a run's stored lines from `fromSeq` in batches until it ends (or `stop` is called). */
-  followRun: (runId: string, fromSeq: number, onBatch: (batch: LineBatch) => void) => {
-    const channel = new Channel<LineBatch>();
-    channel.onmessage = onBatch;
-    const done = call<null>('follow_run', { runId, fromSeq, onLines: channel });
+  /** Reports a run's stored line count as it grows, until it ends (or `stop` is called). */
+  followRun: (runId: string, onProgress: (progress: LogProgress) => void) => {
+    const channel = new Channel<LogProgress>();
+    channel.onmessage = onProgress;
+    const done = call<null>('follow_run', { runId, onProgress: channel });
     return {
       done,
       stop: () => {
@@ -256,6 +258,11 @@ export const ipc = {
       },
     };
   },
+  /** At most `count` of a run's lines from sequence `fromSeq` (lines are numbered from 1). */
+  runLines: (runId: string, fromSeq: number, count: number) => call<LineBatch>('run_lines', { runId, fromSeq, count }),
+  searchRunLog: (runId: string, query: string) => call<LogSearch>('search_run_log', { runId, query }),
+  /** Puts the whole log on the clipboard; resolves to its line count. */
+  copyRunLog: (runId: string) => call<number>('copy_run_log', { runId }),
   saveRunLog: (runId: string, path: string) => call<string>('save_run_log', { runId, path }),
   cancelRun: (launchId: string, runId: string) => call<Run>('cancel_run', { launchId, runId }),
   checkEnvironment: (launchId: string, environmentId: string) =>
