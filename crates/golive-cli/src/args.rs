@@ -422,6 +422,24 @@ pub struct ContactArgs {
     /// This contact is me (links it to your OS account, for "my items")
     #[arg(long)]
     pub me: bool,
+    /// A chat handle, e.g. @ana
+    #[arg(long)]
+    pub chat: Option<String>,
+    /// Who covers when they are away (a contact's name; "" for nobody)
+    #[arg(long)]
+    pub deputy: Option<String>,
+    /// Reachable around the clock
+    #[arg(long = "24-7", value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+    pub always_on: Option<bool>,
+    /// A member of the emergency response team
+    #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+    pub emergency: Option<bool>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DirectoryFormat {
+    Csv,
+    Vcf,
 }
 
 #[derive(Subcommand)]
@@ -446,6 +464,17 @@ pub enum ContactCommand {
     },
     /// Remove a contact (their items fall back to their roles)
     Rm { contact: String },
+    /// Add the people of a .vcf or .csv file, updating those already there
+    /// by name; a bad row is reported by line and nothing is written
+    Import { file: PathBuf },
+    /// Write the directory as vCard or CSV (to FILE, or to standard output)
+    Export {
+        /// A .vcf or .csv file [default: standard output]
+        file: Option<PathBuf>,
+        /// The format on standard output
+        #[arg(long, value_enum, default_value = "csv")]
+        format: DirectoryFormat,
+    },
 }
 
 #[derive(Subcommand)]

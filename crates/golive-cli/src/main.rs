@@ -13,8 +13,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use args::{
-    Cli, Command, ContactArgs, ContactCommand, DemoCommand, DueArg, FilterArgs, ItemCommand,
-    NewLaunchArgs, PlacementArgs, RehearsalCommand, SectionCommand, StatusArg, TemplateCommand,
+    Cli, Command, ContactArgs, ContactCommand, DemoCommand, DirectoryFormat, DueArg, FilterArgs,
+    ItemCommand, NewLaunchArgs, PlacementArgs, RehearsalCommand, SectionCommand, StatusArg,
+    TemplateCommand,
 };
 use clap::Parser;
 use golive_core::audit::{self, Query};
@@ -592,6 +593,17 @@ fn contact_input(
         } else {
             before.and_then(|b| b.os_user.clone())
         },
+        chat: keep(details.chat, before.map(|b| &b.chat)),
+        deputy: match details.deputy {
+            Some(name) => Some(name).filter(|n| !n.trim().is_empty()),
+            None => before.and_then(|b| b.deputy.clone()),
+        },
+        always_on: details
+            .always_on
+            .unwrap_or_else(|| before.is_some_and(|b| b.always_on)),
+        emergency: details
+            .emergency
+            .unwrap_or_else(|| before.is_some_and(|b| b.emergency)),
     }
 }
 
@@ -634,6 +646,27 @@ fn contact_command(cx: &mut Context, command: ContactCommand) -> Result<(), Fail
                 format!("Removed the contact {contact}; their items fall back to their roles.\n")
             });
         }
+        ContactCommand::Import { file } => {
+            let summary = contacts::import_file(&mut cx.store, &cx.change, &launch.id, &file)?;
+            emit(cx.json, &summary, |s| render::import_summary(s, &file));
+        }
+        ContactCommand::Export { file, format } => match file {
+            Some(path) => {
+                let count = contacts::export_file(cx.store.conn(), &launch.id, &path)?;
+                emit(
+                    cx.json,
+                    &serde_json::json!({ "file": path, "contacts": count }),
+                    |_| format!("Wrote {count} contacts to {}.\n", path.display()),
+                );
+            }
+            None => {
+                let format = match format {
+                    DirectoryFormat::Csv => contacts::FileFormat::Csv,
+                    DirectoryFormat::Vcf => contacts::FileFormat::VCard,
+                };
+                print!("{}", contacts::export(cx.store.conn(), &launch.id, format)?);
+            }
+        },
     }
     Ok(())
 }

@@ -444,10 +444,38 @@ pub fn contact_line(c: &Contact) -> String {
             parts.push(field.clone());
         }
     }
+    if !c.chat.is_empty() {
+        parts.push(c.chat.clone());
+    }
+    if c.always_on {
+        parts.push("24/7".into());
+    }
+    if c.emergency {
+        parts.push("emergency team".into());
+    }
+    if let Some(deputy) = &c.deputy {
+        parts.push(format!("(deputy {deputy})"));
+    }
     if let Some(user) = &c.os_user {
         parts.push(format!("(account {user})"));
     }
     parts.join("  ")
+}
+
+pub fn import_summary(s: &golive_core::contacts::ImportSummary, file: &std::path::Path) -> String {
+    let mut out = format!(
+        "Imported {}: {} added, {} updated.\n",
+        file.display(),
+        s.added.len(),
+        s.updated.len()
+    );
+    for name in &s.added {
+        let _ = writeln!(out, "  + {name}");
+    }
+    for name in &s.updated {
+        let _ = writeln!(out, "  ~ {name}");
+    }
+    out
 }
 
 pub fn contacts(list: &[Contact]) -> String {

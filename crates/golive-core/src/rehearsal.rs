@@ -59,6 +59,11 @@ pub fn create(
                     phone: person.phone.clone(),
                     time_zone: person.time_zone.clone(),
                     os_user: person.os_user.clone(),
+                    chat: person.chat.clone(),
+                    // Set below, once everyone is there.
+                    deputy: None,
+                    always_on: person.always_on,
+                    emergency: person.emergency,
                 },
             )?;
             // Assignments follow the person, matched by item key.
@@ -69,6 +74,16 @@ pub fn create(
                 params![id, launch.id, from.id, person.id],
             )?;
         }
+        // Deputies follow too, matched by name.
+        tx.execute(
+            "UPDATE contacts SET deputy_id =
+                (SELECT mine.id FROM contacts theirs JOIN contacts mine
+                   ON mine.launch_id = ?1 AND mine.name = theirs.name COLLATE NOCASE
+                 JOIN contacts original ON original.deputy_id = theirs.id
+                 WHERE original.launch_id = ?2 AND original.name = contacts.name COLLATE NOCASE)
+             WHERE launch_id = ?1",
+            params![launch.id, from.id],
+        )?;
         tx.audit(
             Some(&launch.id),
             "rehearsal.create",

@@ -21,6 +21,7 @@ fn ana(fixture: &mut Fixture, launch_id: &str) -> contacts::Contact {
             phone: "+49 30 1234".into(),
             time_zone: "Europe/Berlin".into(),
             os_user: Some("ana".into()),
+            ..Default::default()
         },
     )
     .unwrap()

@@ -2,6 +2,7 @@
 
 mod audit;
 mod deploy;
+mod directory;
 mod health_kpis;
 mod health_probe;
 mod health_record;

@@ -21,6 +21,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_health.sql"),
     include_str!("migrations/0004_kpis.sql"),
     include_str!("migrations/0005_deploy.sql"),
+    include_str!("migrations/0006_directory.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
