@@ -111,6 +111,7 @@ pub fn large_store(out: &Path, items: usize, events: usize) -> anyhow::Result<St
                 phone: format!("+49 30 {n:04}"),
                 time_zone: "Europe/Berlin".into(),
                 os_user: None,
+                ..Default::default()
             },
         )?;
         written += 1;

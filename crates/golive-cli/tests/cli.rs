@@ -7,6 +7,7 @@ use serde_json::Value;
 
 mod deploy;
 mod health;
+mod people;
 
 struct Cli {
     dir: tempfile::TempDir,

@@ -1,0 +1,106 @@
+//! The people directory from the command line.
+
+use crate::Cli;
+
+#[test]
+fn the_directory_is_edited_exported_and_imported_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Ana Lopez",
+        "--role",
+        "pm",
+        "--chat",
+        "@ana",
+        "--emergency",
+        "yes",
+    ]);
+    cli.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Ben Ode",
+        "--role",
+        "support",
+        "--phone",
+        "+1 212 555 0100",
+        "--deputy",
+        "Ana Lopez",
+        "--24-7",
+        "yes",
+    ]);
+    let list = cli.ok(&["contact", "list"]);
+    assert!(
+        list.contains("Ana Lopez  [pm]  @ana  emergency team"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Ben Ode  [support]  +1 212 555 0100  24/7  (deputy Ana Lopez)"),
+        "{list}"
+    );
+    // An edit keeps what it does not name; "" clears the deputy.
+    let ben = cli.json(&["contact", "edit", "Ben Ode", "--deputy", ""]);
+    assert_eq!(ben["deputy"], serde_json::Value::Null);
+    assert_eq!(ben["always_on"], true);
+    cli.ok(&["contact", "edit", "Ben Ode", "--deputy", "Ana Lopez"]);
+
+    let csv = cli.ok(&["contact", "export"]);
+    assert!(
+        csv.starts_with(
+            "name,roles,email,phone,chat,time_zone,deputy,always_on,emergency,os_user\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Ben Ode,support,,+1 212 555 0100,,,Ana Lopez,yes,no,\n"),
+        "{csv}"
+    );
+    let cards = cli.ok(&["contact", "export", "--format", "vcf"]);
+    assert!(cards.contains("FN:Ben Ode\r\n"), "{cards}");
+    let file = cli.dir.path().join("team.vcf");
+    let wrote = cli.ok(&["contact", "export", file.to_str().unwrap()]);
+    assert!(wrote.contains("Wrote 2 contacts to"), "{wrote}");
+
+    // Another store reads the file back the same.
+    let other = Cli::new();
+    other.init();
+    let imported = other.ok(&["contact", "import", file.to_str().unwrap()]);
+    assert!(imported.contains("2 added, 0 updated"), "{imported}");
+    let strip_ids = |v: serde_json::Value| -> Vec<serde_json::Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c["id"] = serde_json::Value::Null;
+                c["deputy_id"] = serde_json::Value::Null;
+                c
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip_ids(other.json(&["contact", "list"])),
+        strip_ids(cli.json(&["contact", "list"]))
+    );
+
+    // A bad row: told by line, exit code 2, nothing written.
+    let bad = other.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "name,email\nCarl,carl@example.com\nDee,dee-at-example\n",
+    )
+    .unwrap();
+    let error = other.fails(&["contact", "import", bad.to_str().unwrap()], 2);
+    assert!(
+        error.contains("bad.csv, line 3: \"dee-at-example\" is not an email address"),
+        "{error}"
+    );
+    assert!(error.contains("nothing was imported"), "{error}");
+    assert!(
+        !other.ok(&["contact", "list"]).contains("Carl"),
+        "nothing written"
+    );
+}
