@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "list_contacts",
     "save_contact",
     "remove_contact",
+    "import_contacts",
+    "export_contacts",
     "launch_decision",
     "sign_off",
     "export_template",

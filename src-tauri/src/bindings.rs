@@ -49,6 +49,7 @@ fn export_all(dir: &Path) {
         crate::commands::deploy::DeployOverview::export_all(cfg),
         crate::commands::deploy::LineBatch::export_all(cfg),
         crate::commands::deploy::LogProgress::export_all(cfg),
+        golive_core::contacts::ImportSummary::export_all(cfg),
         golive_core::deploy::runs::LogSearch::export_all(cfg),
         golive_core::deploy::triggers::TriggerInput::export_all(cfg),
         golive_core::deploy::start::Request::export_all(cfg),

@@ -31,7 +31,8 @@ pub struct PickRequest {
     pub title: String,
     /// The file name offered when saving, e.g. `arxos-plan.toml`.
     pub default_name: Option<String>,
-    /// The extension shown by the filter, without the dot.
+    /// The extensions shown by the filter, without the dot; several are
+    /// separated by commas (`vcf,csv`).
     pub extension: String,
     /// What such files are called, e.g. "Plan template".
     pub kind: String,
@@ -52,9 +53,10 @@ pub fn run_if_asked() -> Option<i32> {
             return Some(2);
         }
     };
+    let extensions: Vec<&str> = request.extension.split(',').map(str::trim).collect();
     let mut dialog = rfd::FileDialog::new()
         .set_title(&request.title)
-        .add_filter(&request.kind, &[request.extension.as_str()]);
+        .add_filter(&request.kind, &extensions);
     if let Some(home) = dirs_home() {
         dialog = dialog.set_directory(home);
     }
@@ -105,7 +107,8 @@ pub fn pick(request: &PickRequest) -> Result<Option<String>, String> {
         )),
         Some(1) => Ok(None),
         _ => Err(format!(
-            "the file dialog failed: {}",
+            "the file dialog failed ({}): {}",
+            out.status,
             String::from_utf8_lossy(&out.stderr).trim()
         )),
     }

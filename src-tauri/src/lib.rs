@@ -61,6 +61,8 @@ pub fn run() {
             commands::people::list_contacts,
             commands::people::save_contact,
             commands::people::remove_contact,
+            commands::people::import_contacts,
+            commands::people::export_contacts,
             commands::decision::launch_decision,
             commands::decision::sign_off,
             commands::files::export_template,

@@ -17,7 +17,7 @@ use crate::readiness::day0_in;
 
 /// Waits for the file dialog titled `title`, types `path` into it and
 /// presses Enter.
-async fn answer_file_dialog(title: &str, path: &Path) {
+pub async fn answer_file_dialog(title: &str, path: &Path) {
     let deadline = Instant::now() + crate::STEP;
     let window = loop {
         let found = Command::new("xdotool")

@@ -10,6 +10,7 @@ mod files;
 mod go_no_go;
 mod health;
 mod launches;
+mod people;
 mod plan_and_people;
 mod readiness;
 mod store_errors;

@@ -1,6 +1,6 @@
-//! The contacts of a launch.
+//! The people directory of a launch.
 
-use golive_core::contacts::{self, Contact, ContactInput};
+use golive_core::contacts::{self, Contact, ContactInput, ImportSummary};
 use tauri::State;
 
 use crate::CommandError;
@@ -48,6 +48,37 @@ pub async fn remove_contact(
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
             contacts::remove(store, &change, &launch_id, &id)
+        })
+        .await
+}
+
+/// Imports a .vcf or .csv file (all or nothing; a bad row is named by line).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn import_contacts(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<ImportSummary, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            contacts::import_file(store, &change, &launch_id, std::path::Path::new(&path))
+        })
+        .await
+}
+
+/// Writes the directory to a .vcf or .csv file; returns how many contacts.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_contacts(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<usize, CommandError> {
+    state
+        .with_store(move |store, _| {
+            contacts::export_file(store.conn(), &launch_id, std::path::Path::new(&path))
         })
         .await
 }

@@ -14,6 +14,7 @@ import type { Summary } from './bindings/Summary';
 import type { Actor } from './bindings/Actor';
 import type { Contact } from './bindings/Contact';
 import type { ContactInput } from './bindings/ContactInput';
+import type { ImportSummary } from './bindings/ImportSummary';
 import type { Decision } from './bindings/Decision';
 import type { Filter } from './bindings/Filter';
 import type { ItemDetail } from './bindings/ItemDetail';
@@ -63,6 +64,7 @@ export type {
   Actor,
   Contact,
   ContactInput,
+  ImportSummary,
   Decision,
   Filter,
   ItemDetail,
@@ -204,6 +206,10 @@ export const ipc = {
   saveContact: (launchId: string, id: string | null, input: ContactInput) =>
     call<Contact>('save_contact', { launchId, id, input }),
   removeContact: (launchId: string, id: string) => call<null>('remove_contact', { launchId, id }),
+  /** Imports a .vcf or .csv file, all or nothing. */
+  importContacts: (launchId: string, path: string) => call<ImportSummary>('import_contacts', { launchId, path }),
+  /** Writes the directory to a .vcf or .csv file; resolves to how many contacts. */
+  exportContacts: (launchId: string, path: string) => call<number>('export_contacts', { launchId, path }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>

@@ -12,4 +12,20 @@ time_zone: string,
 /**
  * The OS account of this person, for "My items".
  */
-os_user: string | null, };
+os_user: string | null, 
+/**
+ * A chat handle, e.g. "@ana" or "ana@chat.example.com".
+ */
+chat: string, 
+/**
+ * Who covers when this person is away.
+ */
+deputy_id: string | null, deputy: string | null, 
+/**
+ * Reachable around the clock.
+ */
+always_on: boolean, 
+/**
+ * A member of the emergency response team.
+ */
+emergency: boolean, };

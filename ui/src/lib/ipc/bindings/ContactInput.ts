@@ -3,4 +3,8 @@
 /**
  * A contact as entered; also the full new state when editing.
  */
-export type ContactInput = { name: string, roles: Array<string>, email: string, phone: string, time_zone: string, os_user: string | null, };
+export type ContactInput = { name: string, roles: Array<string>, email: string, phone: string, time_zone: string, os_user: string | null, chat: string, 
+/**
+ * The deputy's name or id.
+ */
+deputy: string | null, always_on: boolean, emergency: boolean, };

@@ -10,7 +10,8 @@ export type PickRequest = { mode: PickMode, title: string,
  */
 default_name: string | null, 
 /**
- * The extension shown by the filter, without the dot.
+ * The extensions shown by the filter, without the dot; several are
+ * separated by commas (`vcf,csv`).
  */
 extension: string, 
 /**
