@@ -208,6 +208,7 @@ pub(crate) fn insert(
         }),
     )?;
     crate::health::kpis::seed(tx, &launch.id, &template.success_targets)?;
+    crate::escalation::seed(tx, &launch.id, &template.data())?;
     Ok(launch)
 }
 

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod contacts;
 pub mod deploy;
 pub mod error;
+pub mod escalation;
 pub mod health;
 pub mod launch;
 pub mod logging;

@@ -160,6 +160,15 @@ pub struct SuccessTarget {
 pub struct EscalationLevel {
     pub level: u8,
     pub name: String,
+    /// Minutes at this level before the next one is due (none at the last).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_minutes: Option<u32>,
+    /// Role keys whose holders answer at this level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// Whether the contacts flagged "emergency response team" answer here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub emergency_team: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +178,9 @@ pub struct SupportTier {
     pub name: String,
     #[serde(default)]
     pub handles: Vec<String>,
+    /// Role keys whose holders work this tier.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -433,7 +445,58 @@ impl Checker<'_> {
                 }
             }
         }
+        self.check_escalation(t, &roles)?;
         self.check_rules(t)
+    }
+
+    /// Levels 1–5 and tiers 1–3, each once, naming roles of the plan.
+    fn check_escalation(&self, t: &Template, roles: &HashSet<&str>) -> Result<(), TemplateError> {
+        let known = || {
+            t.roles
+                .iter()
+                .map(|r| r.key.get_ref().as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut seen = HashSet::new();
+        for (i, level) in t.escalation_levels.iter().enumerate() {
+            let at = format!("escalation_levels[{i}]");
+            if !(1..=5).contains(&level.level) || !seen.insert(level.level) {
+                return Err(self.missing(
+                    &format!("{at}.level"),
+                    &format!("level {} is not one of 1 to 5, or comes twice", level.level),
+                ));
+            }
+            if level.wait_minutes == Some(0) {
+                return Err(self.missing(
+                    &format!("{at}.wait_minutes"),
+                    "wait_minutes must be at least 1 (leave it out at the last level)",
+                ));
+            }
+            if let Some(role) = level.roles.iter().find(|r| !roles.contains(r.as_str())) {
+                return Err(self.missing(
+                    &format!("{at}.roles"),
+                    &format!("{role:?} is not a role of this plan (roles: {})", known()),
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (i, tier) in t.support_tiers.iter().enumerate() {
+            let at = format!("support_tiers[{i}]");
+            if !(1..=3).contains(&tier.tier) || !seen.insert(tier.tier) {
+                return Err(self.missing(
+                    &format!("{at}.tier"),
+                    &format!("tier {} is not one of 1 to 3, or comes twice", tier.tier),
+                ));
+            }
+            if let Some(role) = tier.roles.iter().find(|r| !roles.contains(r.as_str())) {
+                return Err(self.missing(
+                    &format!("{at}.roles"),
+                    &format!("{role:?} is not a role of this plan (roles: {})", known()),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Rules are checked once every section is known: a rule may name any.

@@ -240,3 +240,42 @@ fn a_bad_template_file_writes_nothing() {
     let as_core: golive_core::Error = missing.into();
     assert_eq!(as_core.code(), ErrorCode::InvalidTemplate);
 }
+
+#[test]
+fn escalation_levels_and_tiers_must_name_roles_of_the_plan() {
+    let cases = [
+        (
+            standard_with("roles = [\"tech\"]\n", "roles = [\"cto\"]\n"),
+            "escalation_levels[2].roles",
+            "\"cto\" is not a role of this plan",
+        ),
+        (
+            standard_with("level = 5\n", "level = 7\n"),
+            "escalation_levels[4].level",
+            "level 7 is not one of 1 to 5",
+        ),
+        (
+            standard_with("wait_minutes = 15\n", "wait_minutes = 0\n"),
+            "escalation_levels[0].wait_minutes",
+            "at least 1",
+        ),
+        (
+            standard_with("tier = 3\n", "tier = 2\n"),
+            "support_tiers[2].tier",
+            "tier 2 is not one of 1 to 3, or comes twice",
+        ),
+        (
+            standard_with(
+                "roles = [\"tech\", \"security\"]\nemergency_team",
+                "roles = [\"tech\", \"ciso\"]\nemergency_team",
+            ),
+            "escalation_levels[4].roles",
+            "\"ciso\" is not a role",
+        ),
+    ];
+    for (text, field, says) in cases {
+        let err = plan::parse(&text, "mine.toml").expect_err(field);
+        assert_eq!(err.field.as_deref(), Some(field), "{err}");
+        assert!(err.message.contains(says), "{err}");
+    }
+}

@@ -3,6 +3,7 @@
 mod audit;
 mod deploy;
 mod directory;
+mod escalation;
 mod health_kpis;
 mod health_probe;
 mod health_record;

@@ -22,6 +22,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0004_kpis.sql"),
     include_str!("migrations/0005_deploy.sql"),
     include_str!("migrations/0006_directory.sql"),
+    include_str!("migrations/0007_escalation.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
