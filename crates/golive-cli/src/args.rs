@@ -139,6 +139,8 @@ pub enum Command {
     /// The launch's contacts
     #[command(subcommand)]
     Contact(ContactCommand),
+    /// Escalation levels 1–5 and support tiers 1–3: show, edit, who to call now
+    Escalation(EscalationArgs),
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
@@ -906,4 +908,60 @@ pub enum RunCommand {
     },
     /// Stop a running run (TERM to its process group, KILL after 5 s), or an interrupted run's leftovers
     Cancel { run: String },
+}
+
+#[derive(Args)]
+pub struct EscalationArgs {
+    #[command(subcommand)]
+    pub command: Option<EscalationCommand>,
+}
+
+#[derive(Subcommand)]
+pub enum EscalationCommand {
+    /// Change a level (given fields replace the old ones)
+    Level {
+        /// 1 to 5
+        level: u8,
+        #[arg(long)]
+        name: Option<String>,
+        /// Minutes at this level before the next is due; 0 for none (the last level)
+        #[arg(long, value_name = "MINUTES")]
+        wait: Option<u32>,
+        /// A role whose holders answer here; repeat for several (replaces the roles)
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// A contact who answers here; repeat for several (replaces the contacts)
+        #[arg(long = "contact", value_name = "NAME")]
+        contacts: Vec<String>,
+        /// Clear the roles and contacts before adding the given ones
+        #[arg(long)]
+        clear: bool,
+        /// Whether the emergency response team answers here
+        #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+        emergency_team: Option<bool>,
+    },
+    /// Change a support tier (given fields replace the old ones)
+    Tier {
+        /// 1 to 3
+        tier: u8,
+        #[arg(long)]
+        name: Option<String>,
+        /// What the tier takes, separated by `;`
+        #[arg(long)]
+        handles: Option<String>,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long = "contact", value_name = "NAME")]
+        contacts: Vec<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Who to call now for something at LEVEL since WHEN, and when the next level is due
+    Who {
+        #[arg(long, default_value_t = 1)]
+        level: u8,
+        /// When it reached the level (RFC 3339, e.g. 2026-12-07T09:30:00Z) [default: now]
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+    },
 }

@@ -104,3 +104,95 @@ fn the_directory_is_edited_exported_and_imported_from_the_command_line() {
         "nothing written"
     );
 }
+
+#[test]
+fn escalation_levels_are_shown_edited_and_say_who_to_call() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Ben Ode",
+        "--role",
+        "support",
+        "--phone",
+        "+1 212 555 0100",
+        "--tz",
+        "America/New_York",
+        "--24-7",
+        "yes",
+    ]);
+    cli.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Eli Ross",
+        "--role",
+        "tech",
+        "--emergency",
+        "yes",
+    ]);
+    let shown = cli.ok(&["escalation"]);
+    assert!(
+        shown
+            .contains("  2  Support team intervention  (next after 30 min)\n       Support lead\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("  5  Emergency response team  (last level)\n       Technical lead, Security lead + the emergency response team\n"), "{shown}");
+    assert!(
+        shown.contains("  1  Tier 1 support: Basic user questions"),
+        "{shown}"
+    );
+
+    let level = cli.json(&[
+        "escalation",
+        "level",
+        "2",
+        "--wait",
+        "20",
+        "--contact",
+        "Eli Ross",
+    ]);
+    assert_eq!(level["wait_minutes"], 20);
+    assert_eq!(level["roles"], serde_json::json!(["support"]), "roles kept");
+
+    let sheet = cli.ok(&[
+        "escalation",
+        "who",
+        "--level",
+        "2",
+        "--since",
+        "2020-01-01T00:00:00Z",
+    ]);
+    assert!(
+        sheet.starts_with(
+            "Now: level 2 — Support team intervention (since 2020-01-01T00:00:00.000Z)\n"
+        ),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("    Ben Ode (Support lead, 24/7)  +1 212 555 0100  "),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("    Eli Ross (named)  no phone, email or chat on file  local time unknown"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(
+            "Next: level 3 — Development team involvement at 2020-01-01T00:20:00.000Z (OVERDUE by"
+        ),
+        "{sheet}"
+    );
+    let json = cli.json(&["escalation", "who", "--level", "5"]);
+    assert_eq!(json["next"], serde_json::Value::Null);
+
+    let error = cli.fails(&["escalation", "level", "2", "--role", "cfo"], 2);
+    assert!(
+        error.contains("\"cfo\" is not a role of this launch"),
+        "{error}"
+    );
+    let error = cli.fails(&["escalation", "who", "--level", "9"], 2);
+    assert!(error.contains("no escalation level 9"), "{error}");
+}
