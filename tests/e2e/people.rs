@@ -106,5 +106,53 @@ async fn the_directory_with_a_deputy_flags_and_vcard_and_csv_files() {
     assert!(text.contains("FN:Ben Ode\r\n"), "{text}");
     assert!(text.contains("X-GOLIVE-DEPUTY:Ana Lopez\r\n"), "{text}");
     assert!(text.contains("X-GOLIVE-ALWAYS-ON:yes\r\n"), "{text}");
+
+    // Escalation: who answers now at level 1 (the support leads), then Carl
+    // named at level 2 with a 20-minute wait.
+    app.click("[data-testid=tab-escalation]").await;
+    app.wait_for_text(
+        "[data-testid=call-sheet]",
+        "Level 1 — Automated monitoring and basic alerts",
+    )
+    .await;
+    let now = app.text("[data-testid=call-sheet]").await;
+    assert!(now.contains("Ben Ode") && now.contains("Dee Park"), "{now}");
+    assert!(
+        now.contains("+1 212 555 0100") && now.contains("24/7"),
+        "{now}"
+    );
+    app.wait_for_text(
+        "[data-testid=call-next]",
+        "Next: level 2 — Support team intervention",
+    )
+    .await;
+    app.wait_for_text("[data-testid=call-next]", "due in 15 min")
+        .await;
+    app.click("[data-testid=edit-level-2]").await;
+    app.type_into("[data-testid=level-wait]", "0").await;
+    app.click("[data-testid=level-save]").await;
+    app.wait_for_text("[data-testid=level-error]", "at least 1")
+        .await;
+    app.type_into("[data-testid=level-wait]", "20").await;
+    app.click("[data-testid='level-contact-Carl Diaz']").await;
+    app.screenshot("25-escalation-level-dialog").await;
+    app.click("[data-testid=level-save]").await;
+    app.gone("[data-testid=level-dialog]").await;
+    app.wait_for_text("[data-testid=level-2]", "Carl Diaz")
+        .await;
+    app.wait_for_text("[data-testid=level-2]", "20 min").await;
+    app.select_value("[data-testid=who-level]", "2").await;
+    app.wait_for_text(
+        "[data-testid=call-sheet]",
+        "Level 2 — Support team intervention",
+    )
+    .await;
+    app.wait_for_text("[data-testid='callee-Carl Diaz']", "named")
+        .await;
+    app.wait_for_text("[data-testid=call-next]", "due in 20 min")
+        .await;
+    app.screenshot("26-who-to-call").await;
+    let events = cli(&store, &["log", "--json"]);
+    assert!(events.contains("escalation.level"), "the edit is audited");
     app.quit().await;
 }

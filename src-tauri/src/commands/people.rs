@@ -1,6 +1,7 @@
 //! The people directory of a launch.
 
 use golive_core::contacts::{self, Contact, ContactInput, ImportSummary};
+use golive_core::escalation::{self, CallSheet, Escalation, Level, LevelInput, Tier, TierInput};
 use tauri::State;
 
 use crate::CommandError;
@@ -79,6 +80,71 @@ pub async fn export_contacts(
     state
         .with_store(move |store, _| {
             contacts::export_file(store.conn(), &launch_id, std::path::Path::new(&path))
+        })
+        .await
+}
+
+/// The launch's escalation levels and support tiers.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn escalation(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Escalation, CommandError> {
+    state
+        .with_store(move |store, _| escalation::load(store.conn(), &launch_id))
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn save_level(
+    state: State<'_, AppState>,
+    launch_id: String,
+    level: u8,
+    input: LevelInput,
+) -> Result<Level, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            escalation::edit_level(store, &change, &launch_id, level, &input)
+        })
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn save_tier(
+    state: State<'_, AppState>,
+    launch_id: String,
+    tier: u8,
+    input: TierInput,
+) -> Result<Tier, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            escalation::edit_tier(store, &change, &launch_id, tier, &input)
+        })
+        .await
+}
+
+/// Who to call now for something at `level` since `since` (default: now).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn call_sheet(
+    state: State<'_, AppState>,
+    launch_id: String,
+    level: u8,
+    since: Option<String>,
+) -> Result<CallSheet, CommandError> {
+    state
+        .with_store(move |store, _| {
+            let now = jiff::Timestamp::now();
+            let since = match since {
+                Some(text) => golive_core::parse_timestamp(&text)?,
+                None => now,
+            };
+            escalation::call_sheet(store.conn(), &launch_id, level, since, now)
         })
         .await
 }

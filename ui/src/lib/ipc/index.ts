@@ -15,6 +15,13 @@ import type { Actor } from './bindings/Actor';
 import type { Contact } from './bindings/Contact';
 import type { ContactInput } from './bindings/ContactInput';
 import type { ImportSummary } from './bindings/ImportSummary';
+import type { Escalation } from './bindings/Escalation';
+import type { Level } from './bindings/Level';
+import type { LevelInput } from './bindings/LevelInput';
+import type { Tier } from './bindings/Tier';
+import type { TierInput } from './bindings/TierInput';
+import type { CallSheet } from './bindings/CallSheet';
+import type { Callee } from './bindings/Callee';
 import type { Decision } from './bindings/Decision';
 import type { Filter } from './bindings/Filter';
 import type { ItemDetail } from './bindings/ItemDetail';
@@ -65,6 +72,13 @@ export type {
   Contact,
   ContactInput,
   ImportSummary,
+  Escalation,
+  Level,
+  LevelInput,
+  Tier,
+  TierInput,
+  CallSheet,
+  Callee,
   Decision,
   Filter,
   ItemDetail,
@@ -210,6 +224,12 @@ export const ipc = {
   importContacts: (launchId: string, path: string) => call<ImportSummary>('import_contacts', { launchId, path }),
   /** Writes the directory to a .vcf or .csv file; resolves to how many contacts. */
   exportContacts: (launchId: string, path: string) => call<number>('export_contacts', { launchId, path }),
+  escalation: (launchId: string) => call<Escalation>('escalation', { launchId }),
+  saveLevel: (launchId: string, level: number, input: LevelInput) => call<Level>('save_level', { launchId, level, input }),
+  saveTier: (launchId: string, tier: number, input: TierInput) => call<Tier>('save_tier', { launchId, tier, input }),
+  /** Who to call now for something at `level` since `since` (RFC 3339; default now). */
+  callSheet: (launchId: string, level: number, since: string | null = null) =>
+    call<CallSheet>('call_sheet', { launchId, level, since }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
