@@ -47,11 +47,17 @@ pub async fn answer_file_dialog(title: &str, path: &Path) {
             "--window",
             window.as_str(),
             "--delay",
-            "5",
+            "20",
             path.as_str(),
         ],
         vec!["key", "--window", window.as_str(), "Return"],
     ] {
+        if args[1] == "--window" && args[3] == "Return" {
+            // GTK's location entry completes the typed path in the
+            // background; Return pressed while it does crashed the dialog
+            // about one time in six here (typing as a person does, it never did).
+            tokio::time::sleep(Duration::from_millis(600)).await;
+        }
         let status = Command::new("xdotool")
             .args(&args)
             .status()

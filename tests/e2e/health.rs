@@ -308,6 +308,39 @@ async fn a_monitor_with_a_keychain_credential_passes_fails_alerts_and_is_acknowl
     .await;
     app.screenshot("health-acknowledged").await;
 
+    // Who to call: the first escalation level since the alert was raised.
+    crate::cli(
+        &store,
+        &[
+            "contact",
+            "add",
+            "--name",
+            "Ben Ode",
+            "--role",
+            "support",
+            "--phone",
+            "+1 212 555 0100",
+        ],
+    );
+    app.click("[data-testid=alert-downtime] [data-testid=alert-who-button]")
+        .await;
+    app.wait_for_text(
+        "[data-testid=who-dialog]",
+        "Level 1 — Automated monitoring and basic alerts",
+    )
+    .await;
+    app.wait_for_text("[data-testid='callee-Ben Ode']", "+1 212 555 0100")
+        .await;
+    app.wait_for_text(
+        "[data-testid=call-next]",
+        "Next: level 2 — Support team intervention",
+    )
+    .await;
+    app.screenshot("health-who-to-call").await;
+    app.click("[data-testid=who-dialog] .dialog-actions .btn")
+        .await;
+    app.gone("[data-testid=who-dialog]").await;
+
     // The dashboard tile says production is down.
     app.click("[data-testid=nav-dashboard]").await;
     app.wait_for_attr(

@@ -5,7 +5,7 @@
 //! Seeded from the plan when a launch is created; editable after.
 
 use jiff::{Timestamp, ToSpan};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Change;
@@ -508,19 +508,5 @@ pub fn call_sheet(
         current: people_of(current, &directory, &roles, now),
         since: format_timestamp(since),
         next,
-    })
-}
-
-/// The level a launch's alert starts at: the first (automated monitoring).
-pub fn first_level(conn: &Connection, launch_id: &str) -> Result<u8> {
-    conn.query_row(
-        "SELECT min(level) FROM escalation_levels WHERE launch_id = ?1",
-        [launch_id],
-        |row| row.get::<_, Option<u8>>(0),
-    )
-    .optional()?
-    .flatten()
-    .ok_or_else(|| {
-        Error::NotFound("this launch has no escalation levels; its plan defines none".into())
     })
 }
