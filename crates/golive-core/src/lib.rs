@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod error;
 pub mod escalation;
 pub mod health;
+pub mod incidents;
 pub mod launch;
 pub mod logging;
 pub mod paths;

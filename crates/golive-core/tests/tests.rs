@@ -8,6 +8,7 @@ mod health_kpis;
 mod health_probe;
 mod health_record;
 mod health_scheduler;
+mod incidents;
 mod people_and_views;
 mod plan;
 mod plan_edit;

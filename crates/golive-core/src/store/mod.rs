@@ -23,6 +23,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0005_deploy.sql"),
     include_str!("migrations/0006_directory.sql"),
     include_str!("migrations/0007_escalation.sql"),
+    include_str!("migrations/0008_incidents.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
