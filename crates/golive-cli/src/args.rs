@@ -141,6 +141,9 @@ pub enum Command {
     Contact(ContactCommand),
     /// Escalation levels 1–5 and support tiers 1–3: show, edit, who to call now
     Escalation(EscalationArgs),
+    /// Incidents: open (by hand or from an alert), note, escalate, resolve, list, show
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
@@ -964,4 +967,76 @@ pub enum EscalationCommand {
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IncidentStateArg {
+    Open,
+    Investigating,
+    Mitigated,
+}
+
+#[derive(Subcommand)]
+pub enum IncidentCommand {
+    /// Open an incident (from an alert with --alert)
+    Open {
+        /// [default with --alert: the alert's title]
+        #[arg(long, default_value = "")]
+        title: String,
+        /// 1 (most severe) to 4 [default: 3; from a critical alert, 2]
+        #[arg(long, value_name = "1-4")]
+        sev: Option<u8>,
+        /// Escalation level 1 to 5 [default: 1]
+        #[arg(long)]
+        level: Option<u8>,
+        /// A contact's name
+        #[arg(long)]
+        owner: Option<String>,
+        /// The affected environment [default with --alert: the alert's]
+        #[arg(long)]
+        env: Option<String>,
+        /// An alert's id (see `golive alerts --json`)
+        #[arg(long)]
+        alert: Option<String>,
+    },
+    /// Add a note to an incident's timeline
+    Note { incident: String, text: String },
+    /// Move an incident up to the next level (or --level N)
+    Escalate {
+        incident: String,
+        #[arg(long)]
+        level: Option<u8>,
+        /// Why
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Set an open incident's state
+    State {
+        incident: String,
+        #[arg(value_enum)]
+        state: IncidentStateArg,
+    },
+    /// Give an incident an owner
+    Owner { incident: String, contact: String },
+    /// Add a follow-up action
+    Action {
+        incident: String,
+        text: String,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Resolve an incident with a summary of what happened and what fixed it
+    Resolve {
+        incident: String,
+        #[arg(long)]
+        summary: String,
+    },
+    /// The incidents (open ones first)
+    List {
+        /// Only open incidents
+        #[arg(long)]
+        open: bool,
+    },
+    /// An incident with its timeline, follow-ups and who to call now
+    Show { incident: String },
 }

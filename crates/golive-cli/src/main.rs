@@ -260,6 +260,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Contact(command) => contact_command(&mut cx, command)?,
         Command::Escalation(args) => people::escalation_command(&mut cx, args.command)?,
+        Command::Incident(command) => people::incident_command(&mut cx, command)?,
         Command::Env(command) => health::env_command(&mut cx, command)?,
         Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
         Command::Secret(command) => return health::secret_command(&mut cx, command),

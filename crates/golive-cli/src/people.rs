@@ -1,12 +1,14 @@
-//! The escalation commands: show levels and tiers, edit them, who to call.
+//! The people commands beyond contacts: escalation levels and tiers (show,
+//! edit, who to call) and incidents.
 
 use std::fmt::Write;
 
 use golive_core::contacts::{self, Contact};
 use golive_core::escalation::{self, CallSheet, Callee, Escalation, LevelInput, TierInput};
+use golive_core::incidents::{self, Incident, IncidentDetail, IncidentInput, IncidentState};
 use golive_core::launch::{self, Role};
 
-use crate::args::EscalationCommand;
+use crate::args::{EscalationCommand, IncidentCommand, IncidentStateArg};
 use crate::{Context, Failure, emit};
 
 pub fn escalation_command(
@@ -219,6 +221,139 @@ fn call_sheet(s: &CallSheet) -> String {
             }
         }
         None => out.push_str("This is the last level.\n"),
+    }
+    out
+}
+
+pub fn incident_command(cx: &mut Context, command: IncidentCommand) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let (store, change, id) = (&mut cx.store, &cx.change, launch.id.as_str());
+    let changed = match command {
+        IncidentCommand::Open {
+            title,
+            sev,
+            level,
+            owner,
+            env,
+            alert,
+        } => incidents::open(
+            store,
+            change,
+            id,
+            &IncidentInput {
+                title,
+                severity: sev,
+                level,
+                owner,
+                environment: env,
+                alert_id: alert,
+            },
+        )?,
+        IncidentCommand::Note { incident, text } => {
+            incidents::note(store, change, id, &incident, &text)?
+        }
+        IncidentCommand::Escalate {
+            incident,
+            level,
+            reason,
+        } => incidents::escalate(store, change, id, &incident, level, &reason)?,
+        IncidentCommand::State { incident, state } => {
+            let state = match state {
+                IncidentStateArg::Open => IncidentState::Open,
+                IncidentStateArg::Investigating => IncidentState::Investigating,
+                IncidentStateArg::Mitigated => IncidentState::Mitigated,
+            };
+            incidents::set_state(store, change, id, &incident, state)?
+        }
+        IncidentCommand::Owner { incident, contact } => {
+            incidents::set_owner(store, change, id, &incident, &contact)?
+        }
+        IncidentCommand::Action {
+            incident,
+            text,
+            owner,
+        } => incidents::add_action(store, change, id, &incident, &text, owner.as_deref())?,
+        IncidentCommand::Resolve { incident, summary } => {
+            incidents::resolve(store, change, id, &incident, &summary)?
+        }
+        IncidentCommand::List { open } => {
+            let list = incidents::list(cx.store.conn(), id, open)?;
+            emit(cx.json, &list, |l| incident_list(l));
+            return Ok(());
+        }
+        IncidentCommand::Show { incident } => {
+            let detail = incidents::detail(cx.store.conn(), id, &incident, cx.now)?;
+            emit(cx.json, &detail, incident_detail);
+            return Ok(());
+        }
+    };
+    emit(cx.json, &changed, |i| format!("{}\n", incident_line(i)));
+    Ok(())
+}
+
+fn incident_line(i: &Incident) -> String {
+    let mut line = format!(
+        "{}  SEV{}  level {}  {}  {}",
+        i.key,
+        i.severity,
+        i.level,
+        i.state.key(),
+        i.title
+    );
+    if let Some(env) = &i.environment {
+        let _ = write!(line, "  [{env}]");
+    }
+    if let Some(owner) = &i.owner {
+        let _ = write!(line, "  owner {owner}");
+    }
+    line
+}
+
+fn incident_list(list: &[Incident]) -> String {
+    if list.is_empty() {
+        return "No incidents. Open one with `golive incident open --title TITLE`.\n".into();
+    }
+    list.iter()
+        .map(|i| format!("{}\n", incident_line(i)))
+        .collect()
+}
+
+fn incident_detail(d: &IncidentDetail) -> String {
+    let i = &d.incident;
+    let mut out = format!(
+        "{}\nopened {} by {}\n",
+        incident_line(i),
+        i.opened_at,
+        i.opened_by
+    );
+    if let Some(summary) = &i.summary {
+        let _ = writeln!(
+            out,
+            "resolved {}: {summary}",
+            i.resolved_at.as_deref().unwrap_or("")
+        );
+    }
+    out.push_str("Timeline\n");
+    for e in &d.timeline {
+        let by = e
+            .actor
+            .as_deref()
+            .map_or(String::new(), |a| format!(" ({a})"));
+        let _ = writeln!(out, "  {}  {:<9} {}{by}", e.at, e.kind, e.text);
+    }
+    if !d.actions.is_empty() {
+        out.push_str("Follow-ups\n");
+        for a in &d.actions {
+            let done = if a.done_at.is_some() { "[x]" } else { "[ ]" };
+            let owner = a
+                .owner
+                .as_deref()
+                .map_or(String::new(), |o| format!(" — {o}"));
+            let _ = writeln!(out, "  {done} {}{owner}", a.text);
+        }
+    }
+    if let Some(sheet) = &d.call_sheet {
+        out.push_str(&call_sheet(sheet));
     }
     out
 }

@@ -196,3 +196,95 @@ fn escalation_levels_are_shown_edited_and_say_who_to_call() {
     let error = cli.fails(&["escalation", "who", "--level", "9"], 2);
     assert!(error.contains("no escalation level 9"), "{error}");
 }
+
+#[test]
+fn an_incident_is_opened_escalated_noted_and_resolved_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&["env", "add", "production", "--production"]);
+    cli.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Ben Ode",
+        "--role",
+        "support",
+        "--phone",
+        "+1 212 555 0100",
+    ]);
+    cli.ok(&["contact", "add", "--name", "Eli Ross", "--role", "tech"]);
+    let opened = cli.ok(&[
+        "incident",
+        "open",
+        "--title",
+        "Checkout fails for EU users",
+        "--sev",
+        "1",
+        "--env",
+        "production",
+        "--owner",
+        "Ben Ode",
+    ]);
+    assert_eq!(
+        opened,
+        "INC-1  SEV1  level 1  open  Checkout fails for EU users  [production]  owner Ben Ode\n"
+    );
+    cli.ok(&["incident", "state", "INC-1", "investigating"]);
+    cli.ok(&[
+        "incident",
+        "note",
+        "1",
+        "Payments provider returns 502 for EU cards",
+    ]);
+    let escalated = cli.json(&[
+        "incident",
+        "escalate",
+        "INC-1",
+        "--reason",
+        "needs the developers",
+    ]);
+    assert_eq!(escalated["level"], 2);
+    cli.ok(&[
+        "incident",
+        "action",
+        "INC-1",
+        "Add a synthetic EU card check",
+        "--owner",
+        "Eli Ross",
+    ]);
+
+    let shown = cli.ok(&["incident", "show", "INC-1"]);
+    for part in [
+        "Opened as SEV1 at level 1",
+        "open → investigating",
+        "note      Payments provider returns 502 for EU cards",
+        "Level 1 → 2 (Support team intervention): needs the developers",
+        "[ ] Add a synthetic EU card check — Eli Ross",
+        "Now: level 2 — Support team intervention",
+        "Ben Ode (Support lead)  +1 212 555 0100",
+        "Next: level 3 — Development team involvement",
+    ] {
+        assert!(shown.contains(part), "{part:?} in\n{shown}");
+    }
+    assert!(cli.ok(&["incident", "list", "--open"]).contains("INC-1"));
+
+    let error = cli.fails(&["incident", "resolve", "INC-1", "--summary", " "], 2);
+    assert!(error.contains("needs a summary"), "{error}");
+    cli.ok(&[
+        "incident",
+        "resolve",
+        "INC-1",
+        "--summary",
+        "Provider fixed their EU gateway",
+    ]);
+    assert!(
+        cli.ok(&["incident", "list", "--open"])
+            .contains("No incidents")
+    );
+    let error = cli.fails(&["incident", "escalate", "INC-1"], 2);
+    assert!(error.contains("INC-1 is resolved"), "{error}");
+    let error = cli.fails(&["incident", "show", "INC-9"], 2);
+    assert!(error.contains("no incident \"INC-9\""), "{error}");
+    let log = cli.ok(&["log"]);
+    assert!(log.contains("incident.resolve"), "{log}");
+}
