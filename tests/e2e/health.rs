@@ -341,6 +341,77 @@ async fn a_monitor_with_a_keychain_credential_passes_fails_alerts_and_is_acknowl
         .await;
     app.gone("[data-testid=who-dialog]").await;
 
+    // Open an incident from the alert, escalate it, see who to call, resolve it.
+    app.click("[data-testid=alert-downtime] [data-testid=alert-incident-button]")
+        .await;
+    app.select_label("[data-testid=incident-owner]", "Ben Ode")
+        .await;
+    app.screenshot("incident-from-alert").await;
+    app.click("[data-testid=incident-open]").await;
+    app.find("[data-testid=view-incidents]").await;
+    app.wait_for_text(
+        "[data-testid=incident-detail]",
+        "INC-1 · System downtime on production / Billing",
+    )
+    .await;
+    app.wait_for_text("[data-testid=incident-timeline]", "(this incident's alert)")
+        .await;
+    app.wait_for_text(
+        "[data-testid=incident-who]",
+        "Level 1 — Automated monitoring",
+    )
+    .await;
+    app.type_into("[data-testid=escalate-reason]", "pool keeps dying")
+        .await;
+    app.click("[data-testid=escalate]").await;
+    app.wait_for_attr(
+        "[data-testid=incident-detail]",
+        "data-level",
+        "2",
+        crate::STEP,
+    )
+    .await;
+    app.wait_for_text(
+        "[data-testid=incident-timeline]",
+        "Level 1 → 2 (Support team intervention): pool keeps dying",
+    )
+    .await;
+    app.wait_for_text(
+        "[data-testid=incident-who]",
+        "Level 2 — Support team intervention",
+    )
+    .await;
+    app.wait_for_text("[data-testid='callee-Ben Ode']", "+1 212 555 0100")
+        .await;
+    app.type_into("[data-testid=incident-note]", "Raised the pool limit to 80")
+        .await;
+    app.click("[data-testid=add-note]").await;
+    app.wait_for_text(
+        "[data-testid=incident-timeline]",
+        "Raised the pool limit to 80",
+    )
+    .await;
+    app.screenshot("incident-escalated").await;
+    app.click("[data-testid=resolve]").await;
+    app.wait_for_text("[data-testid=incidents-error]", "needs a summary")
+        .await;
+    app.type_into(
+        "[data-testid=resolve-summary]",
+        "Pool limit raised; billing answers again",
+    )
+    .await;
+    app.click("[data-testid=resolve]").await;
+    app.wait_for_attr(
+        "[data-testid=incident-detail]",
+        "data-state",
+        "resolved",
+        crate::STEP,
+    )
+    .await;
+    app.wait_for_text("[data-testid=incident-summary]", "Pool limit raised")
+        .await;
+    app.click("[data-testid=nav-health]").await;
+
     // The dashboard tile says production is down.
     app.click("[data-testid=nav-dashboard]").await;
     app.wait_for_attr(

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod deploy;
 pub mod files;
 pub mod health;
+pub mod incidents;
 pub mod people;
 pub mod plan;
 pub mod readiness;

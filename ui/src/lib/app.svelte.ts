@@ -21,7 +21,7 @@ import {
 } from './ipc';
 import { share } from './share';
 
-export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'deploy' | 'people';
+export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'deploy' | 'incidents' | 'people';
 
 export class AppModel {
   info = $state<AppInfo | null>(null);
@@ -43,6 +43,8 @@ export class AppModel {
   /** What the Readiness and Timeline views show. */
   filter = $state<Filter>(emptyFilter());
   view = $state<View>('dashboard');
+  /** The incident the Incidents view shows (set when one is opened elsewhere). */
+  incident = $state<string | null>(null);
   creating = $state(false);
   /** The store could not be opened: nothing else works. */
   fatal = $state<string | null>(null);

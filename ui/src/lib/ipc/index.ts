@@ -22,6 +22,11 @@ import type { Tier } from './bindings/Tier';
 import type { TierInput } from './bindings/TierInput';
 import type { CallSheet } from './bindings/CallSheet';
 import type { Callee } from './bindings/Callee';
+import type { Incident } from './bindings/Incident';
+import type { IncidentDetail } from './bindings/IncidentDetail';
+import type { IncidentInput } from './bindings/IncidentInput';
+import type { IncidentChange } from './bindings/IncidentChange';
+import type { IncidentState } from './bindings/IncidentState';
 import type { Decision } from './bindings/Decision';
 import type { Filter } from './bindings/Filter';
 import type { ItemDetail } from './bindings/ItemDetail';
@@ -79,6 +84,11 @@ export type {
   TierInput,
   CallSheet,
   Callee,
+  Incident,
+  IncidentDetail,
+  IncidentInput,
+  IncidentChange,
+  IncidentState,
   Decision,
   Filter,
   ItemDetail,
@@ -230,6 +240,11 @@ export const ipc = {
   /** Who to call now for something at `level` since `since` (RFC 3339; default now). */
   callSheet: (launchId: string, level: number, since: string | null = null) =>
     call<CallSheet>('call_sheet', { launchId, level, since }),
+  listIncidents: (launchId: string) => call<Incident[]>('list_incidents', { launchId }),
+  incidentDetail: (launchId: string, incident: string) => call<IncidentDetail>('incident_detail', { launchId, incident }),
+  openIncident: (launchId: string, input: IncidentInput) => call<Incident>('open_incident', { launchId, input }),
+  changeIncident: (launchId: string, incident: string, change: IncidentChange) =>
+    call<Incident>('change_incident', { launchId, incident, change }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
