@@ -392,6 +392,18 @@ async fn a_monitor_with_a_keychain_credential_passes_fails_alerts_and_is_acknowl
     )
     .await;
     app.screenshot("incident-escalated").await;
+    // While open, the incident is on the dashboard, one click from its page.
+    app.click("[data-testid=nav-dashboard]").await;
+    app.wait_for_text("[data-testid=dashboard-incidents]", "INC-1")
+        .await;
+    app.click("[data-testid=dashboard-incident-INC-1]").await;
+    app.wait_for_attr(
+        "[data-testid=incident-detail]",
+        "data-level",
+        "2",
+        crate::STEP,
+    )
+    .await;
     app.click("[data-testid=resolve]").await;
     app.wait_for_text("[data-testid=incidents-error]", "needs a summary")
         .await;

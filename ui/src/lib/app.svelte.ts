@@ -8,6 +8,7 @@ import {
   onStoreChanged,
   type AppInfo,
   type HealthOverview,
+  type Incident,
   type KeychainStatus,
   type Checklist,
   type Contact,
@@ -36,6 +37,8 @@ export class AppModel {
   contacts = $state.raw<Contact[]>([]);
   me = $state.raw<Me | null>(null);
   health = $state.raw<HealthOverview | null>(null);
+  /** The launch's incidents, open ones first. */
+  incidents = $state.raw<Incident[]>([]);
   /** Bumped whenever new probe results were stored, so charts reload. */
   healthVersion = $state(0);
   keychain = $state.raw<KeychainStatus | null>(null);
@@ -127,7 +130,7 @@ export class AppModel {
       const id = this.launchId;
       if (id) {
         const filter = $state.snapshot(this.filter);
-        const [summary, checklist, roles, contacts, me, timeline, health] = await Promise.all([
+        const [summary, checklist, roles, contacts, me, timeline, health, incidents] = await Promise.all([
           ipc.launchSummary(id),
           ipc.launchChecklist(id, filter),
           ipc.launchRoles(id),
@@ -135,7 +138,9 @@ export class AppModel {
           ipc.launchMe(id),
           this.view === 'timeline' ? ipc.launchTimeline(id, filter) : Promise.resolve(null),
           ipc.healthOverview(id),
+          ipc.listIncidents(id),
         ]);
+        this.incidents = share(this.incidents, incidents);
         this.health = share(this.health, health);
         this.summary = share(this.summary, summary);
         this.checklist = share(this.checklist, checklist);
@@ -151,6 +156,7 @@ export class AppModel {
         this.contacts = [];
         this.me = null;
         this.health = null;
+        this.incidents = [];
       }
       this.problem = null;
     } catch (error) {
