@@ -218,27 +218,7 @@ fn resolve(
     roles: &[String],
     people: &[String],
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let known = launch::roles(conn, launch_id)?;
-    let mut role_keys = Vec::new();
-    for wanted in roles {
-        let wanted = wanted.trim();
-        let role = known
-            .iter()
-            .find(|r| r.key.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{wanted:?} is not a role of this launch (roles: {})",
-                    known
-                        .iter()
-                        .map(|r| r.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-        if !role_keys.contains(&role.key) {
-            role_keys.push(role.key.clone());
-        }
-    }
+    let role_keys = launch::role_keys(&launch::roles(conn, launch_id)?, roles)?;
     let mut contact_ids = Vec::new();
     for wanted in people {
         let contact = contacts::get(conn, launch_id, wanted)?;

@@ -324,6 +324,32 @@ pub fn roles(conn: &Connection, launch_id: &str) -> Result<Vec<Role>> {
     Ok(roles)
 }
 
+/// The keys of the roles named in `wanted` (by key or name, ignoring
+/// case), each once, in order; an unknown one is refused naming the roles.
+pub fn role_keys(roles: &[Role], wanted: &[String]) -> Result<Vec<String>> {
+    let mut keys = Vec::new();
+    for wanted in wanted {
+        let wanted = wanted.trim();
+        let role = roles
+            .iter()
+            .find(|r| r.key.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{wanted:?} is not a role of this launch (roles: {})",
+                    roles
+                        .iter()
+                        .map(|r| r.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        if !keys.contains(&role.key) {
+            keys.push(role.key.clone());
+        }
+    }
+    Ok(keys)
+}
+
 pub fn plan_data(conn: &Connection, launch_id: &str) -> Result<PlanData> {
     let json: String = conn
         .query_row(

@@ -26,7 +26,12 @@ fn input(environment: &str, name: &str, url: &str) -> MonitorInput {
     }
 }
 
-fn outcome(monitor_id: &str, when: Timestamp, verdict: ProbeVerdict, latency_ms: u64) -> Outcome {
+pub(crate) fn outcome(
+    monitor_id: &str,
+    when: Timestamp,
+    verdict: ProbeVerdict,
+    latency_ms: u64,
+) -> Outcome {
     Outcome {
         monitor_id: monitor_id.into(),
         at: when,

@@ -3,28 +3,13 @@
 
 use golive_core::contacts::{self, ContactInput};
 use golive_core::health::monitors::{self, MonitorInput};
-use golive_core::health::probe::{Outcome, ProbeVerdict};
+use golive_core::health::probe::ProbeVerdict;
 use golive_core::health::{alerts, environments, record};
 use golive_core::incidents::{self, IncidentInput, IncidentState};
 use golive_core::{ErrorCode, audit};
 use jiff::ToSpan;
 
 use crate::support::{Fixture, at, change};
-
-fn failing(monitor_id: &str, when: jiff::Timestamp) -> Outcome {
-    Outcome {
-        monitor_id: monitor_id.into(),
-        at: when,
-        verdict: ProbeVerdict::Fail,
-        latency_ms: 40,
-        status: Some(503),
-        reason: Some("unexpected_status".into()),
-        detail: "status 503, expected 2xx".into(),
-        cert_days_left: None,
-        components: Vec::new(),
-        measurements: Vec::new(),
-    }
-}
 
 #[test]
 fn an_incident_from_an_alert_is_escalated_noted_and_resolved_with_follow_ups() {
@@ -46,7 +31,17 @@ fn an_incident_from_an_alert_is_escalated_noted_and_resolved_with_follow_ups() {
     .unwrap();
     for n in 0..2 {
         let when = at("2026-12-07T09:00:00Z") + (n * 30).seconds();
-        record::store(&mut f.store, &c, &[failing(&m.id, when)]).unwrap();
+        record::store(
+            &mut f.store,
+            &c,
+            &[crate::health_record::outcome(
+                &m.id,
+                when,
+                ProbeVerdict::Fail,
+                40,
+            )],
+        )
+        .unwrap();
     }
     let alert = alerts::list(f.store.conn(), &launch.id, 10)
         .unwrap()

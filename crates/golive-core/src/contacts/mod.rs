@@ -131,26 +131,7 @@ fn clean(input: &ContactInput, roles: &[Role]) -> Result<ContactInput> {
             "the contact name is longer than 80 characters; shorten it".into(),
         ));
     }
-    let mut role_keys = Vec::new();
-    for wanted in &input.roles {
-        let wanted = wanted.trim();
-        let role = roles
-            .iter()
-            .find(|r| r.key.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{wanted:?} is not a role of this launch (roles: {})",
-                    roles
-                        .iter()
-                        .map(|r| r.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-        if !role_keys.contains(&role.key) {
-            role_keys.push(role.key.clone());
-        }
-    }
+    let role_keys = launch::role_keys(roles, &input.roles)?;
     let email = input.email.trim();
     if !email.is_empty()
         && (!email.contains('@') || email.contains(char::is_whitespace) || email.len() > 254)
