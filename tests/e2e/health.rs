@@ -391,6 +391,19 @@ async fn a_monitor_with_a_keychain_credential_passes_fails_alerts_and_is_acknowl
         "Raised the pool limit to 80",
     )
     .await;
+    app.type_into("[data-testid=action-text]", "Load-test the pool at 2x")
+        .await;
+    app.select_label("[data-testid=action-owner]", "Ben Ode")
+        .await;
+    app.click("[data-testid=add-action]").await;
+    app.wait_for_text("[data-testid=incident-actions]", "Ben Ode")
+        .await;
+    app.click("[data-testid=action-done]").await;
+    app.wait_for_text(
+        "[data-testid=incident-timeline]",
+        "Done: Load-test the pool at 2x",
+    )
+    .await;
     app.screenshot("incident-escalated").await;
     // While open, the incident is on the dashboard, one click from its page.
     app.click("[data-testid=nav-dashboard]").await;

@@ -1025,6 +1025,13 @@ pub enum IncidentCommand {
         #[arg(long)]
         owner: Option<String>,
     },
+    /// Mark a follow-up action done (its number in `incident show`), or --undo
+    Done {
+        incident: String,
+        action: String,
+        #[arg(long)]
+        undo: bool,
+    },
     /// Resolve an incident with a summary of what happened and what fixed it
     Resolve {
         incident: String,

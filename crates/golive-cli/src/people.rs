@@ -273,6 +273,11 @@ pub fn incident_command(cx: &mut Context, command: IncidentCommand) -> Result<()
             text,
             owner,
         } => incidents::add_action(store, change, id, &incident, &text, owner.as_deref())?,
+        IncidentCommand::Done {
+            incident,
+            action,
+            undo,
+        } => incidents::mark_action(store, change, id, &incident, &action, !undo)?,
         IncidentCommand::Resolve { incident, summary } => {
             incidents::resolve(store, change, id, &incident, &summary)?
         }
@@ -343,13 +348,13 @@ fn incident_detail(d: &IncidentDetail) -> String {
     }
     if !d.actions.is_empty() {
         out.push_str("Follow-ups\n");
-        for a in &d.actions {
+        for (n, a) in d.actions.iter().enumerate() {
             let done = if a.done_at.is_some() { "[x]" } else { "[ ]" };
             let owner = a
                 .owner
                 .as_deref()
                 .map_or(String::new(), |o| format!(" — {o}"));
-            let _ = writeln!(out, "  {done} {}{owner}", a.text);
+            let _ = writeln!(out, "  {} {done} {}{owner}", n + 1, a.text);
         }
     }
     if let Some(sheet) = &d.call_sheet {

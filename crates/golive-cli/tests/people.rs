@@ -259,7 +259,7 @@ fn an_incident_is_opened_escalated_noted_and_resolved_from_the_command_line() {
         "open → investigating",
         "note      Payments provider returns 502 for EU cards",
         "Level 1 → 2 (Support team intervention): needs the developers",
-        "[ ] Add a synthetic EU card check — Eli Ross",
+        "1 [ ] Add a synthetic EU card check — Eli Ross",
         "Now: level 2 — Support team intervention",
         "Ben Ode (Support lead)  +1 212 555 0100",
         "Next: level 3 — Development team involvement",
@@ -267,6 +267,16 @@ fn an_incident_is_opened_escalated_noted_and_resolved_from_the_command_line() {
         assert!(shown.contains(part), "{part:?} in\n{shown}");
     }
     assert!(cli.ok(&["incident", "list", "--open"]).contains("INC-1"));
+    cli.ok(&["incident", "done", "INC-1", "1"]);
+    assert!(
+        cli.ok(&["incident", "show", "INC-1"])
+            .contains("1 [x] Add a synthetic EU card check")
+    );
+    let error = cli.fails(&["incident", "done", "INC-1", "2"], 2);
+    assert!(
+        error.contains("INC-1 has no follow-up \"2\" (it has 1)"),
+        "{error}"
+    );
 
     let error = cli.fails(&["incident", "resolve", "INC-1", "--summary", " "], 2);
     assert!(error.contains("needs a summary"), "{error}");

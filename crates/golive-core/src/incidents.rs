@@ -515,6 +515,78 @@ pub fn add_action(
     )
 }
 
+/// Marks a follow-up done (or not done again). `action` is its id, or its
+/// number in the incident's list (1 for the first).
+pub fn mark_action(
+    store: &mut Store,
+    change: &Change,
+    launch_id: &str,
+    selector: &str,
+    action: &str,
+    done: bool,
+) -> Result<Incident> {
+    let incident = get(store.conn(), launch_id, selector)?;
+    let actions = follow_ups(store.conn(), &incident.id)?;
+    let found = action
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|n| actions.get(n))
+        .or_else(|| actions.iter().find(|a| a.id == action))
+        .cloned()
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "{} has no follow-up {action:?} (it has {})",
+                incident.key,
+                actions.len()
+            ))
+        })?;
+    let at = done.then(|| format_timestamp(change.at));
+    update(
+        store,
+        change,
+        launch_id,
+        selector,
+        "incident.action_done",
+        |tx, _| {
+            tx.execute(
+                "UPDATE incident_actions SET done_at = ?1 WHERE id = ?2",
+                params![at, found.id],
+            )?;
+            let text = if done {
+                format!("Done: {}", found.text)
+            } else {
+                format!("Not done after all: {}", found.text)
+            };
+            Ok((
+                "action".into(),
+                text,
+                serde_json::json!({ "action": found.id, "done": done }),
+            ))
+        },
+    )
+}
+
+fn follow_ups(conn: &Connection, incident_id: &str) -> Result<Vec<FollowUp>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.text, c.name, a.created_at, a.done_at FROM incident_actions a
+         LEFT JOIN contacts c ON c.id = a.owner_contact_id WHERE a.incident_id = ?1
+         ORDER BY a.created_at, a.rowid",
+    )?;
+    Ok(stmt
+        .query_map([incident_id], |row| {
+            Ok(FollowUp {
+                id: row.get(0)?,
+                text: row.get(1)?,
+                owner: row.get(2)?,
+                created_at: row.get(3)?,
+                done_at: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn resolve(
     store: &mut Store,
     change: &Change,
@@ -651,21 +723,7 @@ pub fn detail(
     }
     // Stored timestamps sort as text (one fixed format).
     timeline.sort_by(|a, b| a.at.cmp(&b.at));
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.text, c.name, a.created_at, a.done_at FROM incident_actions a
-         LEFT JOIN contacts c ON c.id = a.owner_contact_id WHERE a.incident_id = ?1 ORDER BY a.created_at",
-    )?;
-    let actions = stmt
-        .query_map([&incident.id], |row| {
-            Ok(FollowUp {
-                id: row.get(0)?,
-                text: row.get(1)?,
-                owner: row.get(2)?,
-                created_at: row.get(3)?,
-                done_at: row.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let actions = follow_ups(conn, &incident.id)?;
     let call_sheet = if incident.state == IncidentState::Resolved {
         None
     } else {

@@ -152,6 +152,15 @@ fn an_incident_from_an_alert_is_escalated_noted_and_resolved_with_follow_ups() {
         Some("Eli Ross"),
     )
     .unwrap();
+    let missing =
+        incidents::mark_action(&mut f.store, &c, &launch.id, "INC-1", "3", true).unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::NotFound);
+    assert!(
+        missing
+            .to_string()
+            .contains("INC-1 has no follow-up \"3\" (it has 1)"),
+        "{missing}"
+    );
     let empty = incidents::resolve(&mut f.store, &c, &launch.id, "INC-1", "  ").unwrap_err();
     assert!(empty.to_string().contains("needs a summary"), "{empty}");
     let inc = incidents::resolve(

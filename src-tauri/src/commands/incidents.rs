@@ -56,6 +56,7 @@ pub enum IncidentChange {
     State { state: IncidentState },
     Owner { contact: String },
     Action { text: String, owner: Option<String> },
+    ActionDone { action: String, done: bool },
     Resolve { summary: String },
 }
 
@@ -84,6 +85,9 @@ pub async fn change_incident(
                 }
                 IncidentChange::Action { text, owner } => {
                     incidents::add_action(store, &now, id, inc, &text, owner.as_deref())
+                }
+                IncidentChange::ActionDone { action, done } => {
+                    incidents::mark_action(store, &now, id, inc, &action, done)
                 }
                 IncidentChange::Resolve { summary } => {
                     incidents::resolve(store, &now, id, inc, &summary)

@@ -4,4 +4,4 @@ import type { IncidentState } from "./IncidentState";
 /**
  * One change to an incident, as the Incidents view makes it.
  */
-export type IncidentChange = { "kind": "note", text: string, } | { "kind": "escalate", level: number | null, reason: string, } | { "kind": "state", state: IncidentState, } | { "kind": "owner", contact: string, } | { "kind": "action", text: string, owner: string | null, } | { "kind": "resolve", summary: string, };
+export type IncidentChange = { "kind": "note", text: string, } | { "kind": "escalate", level: number | null, reason: string, } | { "kind": "state", state: IncidentState, } | { "kind": "owner", contact: string, } | { "kind": "action", text: string, owner: string | null, } | { "kind": "action_done", action: string, done: boolean, } | { "kind": "resolve", summary: string, };
