@@ -331,3 +331,90 @@ fn an_incident_by_hand_needs_a_title_and_a_known_severity_level_and_owner() {
     let missing = incidents::get(f.store.conn(), &launch.id, "INC-7").unwrap_err();
     assert_eq!(missing.code(), ErrorCode::NotFound);
 }
+
+#[test]
+fn a_run_on_the_environment_joins_the_timeline_while_the_incident_is_open() {
+    use golive_core::deploy::start::{self, Request};
+    use golive_core::deploy::triggers::{self, CommandSpec, TriggerInput, TriggerSpec};
+    use golive_core::deploy::{Action, NoSink};
+
+    let mut f = Fixture::new();
+    let launch = f.launch();
+    // Runs keep real time, so the incident is opened now too.
+    let now = jiff::Timestamp::now();
+    let c = golive_core::Change::new(golive_core::Actor::anonymous("ana"), now);
+    environments::add(&mut f.store, &c, &launch.id, "staging", false).unwrap();
+    let trigger = triggers::add(
+        &mut f.store,
+        &c,
+        &launch.id,
+        &TriggerInput {
+            environment: "staging".into(),
+            name: "Roll back".into(),
+            action: Action::Rollback,
+            spec: TriggerSpec::Command(CommandSpec {
+                program: "true".into(),
+                args: vec![],
+                cwd: None,
+                env: vec![],
+                secret_env: vec![],
+            }),
+            timeout_s: None,
+            auto_rollback: false,
+        },
+    )
+    .unwrap();
+    incidents::open(
+        &mut f.store,
+        &c,
+        &launch.id,
+        &IncidentInput {
+            title: "Staging login loops".into(),
+            environment: Some("staging".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let run = start::run(
+        &f.path(),
+        &golive_core::Actor::anonymous("ana"),
+        &launch.id,
+        &Request {
+            trigger: trigger.id.clone(),
+            ..Request::default()
+        },
+        std::sync::Arc::new(NoSink),
+        |_| {},
+    )
+    .unwrap();
+    let later = jiff::Timestamp::now() + 1.minutes();
+    let detail = incidents::detail(f.store.conn(), &launch.id, "INC-1", later).unwrap();
+    let runs: Vec<&str> = detail
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "run")
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            "rollback started: Roll back".to_string(),
+            format!("rollback {}: Roll back", run.state.key()),
+        ]
+    );
+    assert_eq!(run.state.key(), "succeeded");
+
+    // An incident on another environment does not show it.
+    incidents::open(
+        &mut f.store,
+        &c,
+        &launch.id,
+        &IncidentInput {
+            title: "Unrelated".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let other = incidents::detail(f.store.conn(), &launch.id, "INC-2", later).unwrap();
+    assert!(other.timeline.iter().all(|e| e.kind != "run"));
+}
