@@ -16,18 +16,12 @@ use crate::driver::App;
 use crate::readiness::day0_in;
 
 /// Waits for the file dialog titled `title`, types `path` into it and
-/// presses Enter.
+/// presses Enter; types again if the dialog is still open afterwards.
 pub async fn answer_file_dialog(title: &str, path: &Path) {
     let deadline = Instant::now() + crate::STEP;
     let window = loop {
-        let found = Command::new("xdotool")
-            // Only mapped windows: a closed dialog of the same title may linger.
-            .args(["search", "--onlyvisible", "--name", title])
-            .output()
-            .expect("run xdotool (`make test` installs it)");
-        let ids = String::from_utf8_lossy(&found.stdout).trim().to_string();
-        if let Some(id) = ids.lines().last().filter(|id| !id.is_empty()) {
-            break id.to_string();
+        if let Some(id) = visible_window(title) {
+            break id;
         }
         assert!(
             Instant::now() < deadline,
@@ -38,19 +32,45 @@ pub async fn answer_file_dialog(title: &str, path: &Path) {
     // Let GTK finish mapping the dialog before typing into it.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let path = path.display().to_string();
+    for attempt in 1..=3 {
+        type_path(&window, &path).await;
+        // GTK may swallow Return while its location entry still completes
+        // the typed path (seen about once in forty runs on the CI machine);
+        // a person would look and press it again, and so does this.
+        let closing = Instant::now() + Duration::from_secs(4);
+        while Instant::now() < closing {
+            if visible_window(title).as_deref() != Some(window.as_str()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        eprintln!("file dialog {title:?} still open after attempt {attempt}; typing again");
+    }
+    panic!("file dialog {title:?} did not take {path:?} after three attempts");
+}
+
+/// The id of the last mapped window titled `title`; a closed dialog of the
+/// same title may linger unmapped.
+fn visible_window(title: &str) -> Option<String> {
+    let found = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .expect("run xdotool (`make test` installs it)");
+    let ids = String::from_utf8_lossy(&found.stdout).to_string();
+    ids.lines()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .last()
+        .map(str::to_string)
+}
+
+async fn type_path(window: &str, path: &str) {
     for args in [
-        vec!["windowfocus", window.as_str()],
-        vec!["key", "--window", window.as_str(), "ctrl+l"],
-        vec!["key", "--window", window.as_str(), "ctrl+a"],
-        vec![
-            "type",
-            "--window",
-            window.as_str(),
-            "--delay",
-            "20",
-            path.as_str(),
-        ],
-        vec!["key", "--window", window.as_str(), "Return"],
+        vec!["windowfocus", window],
+        vec!["key", "--window", window, "ctrl+l"],
+        vec!["key", "--window", window, "ctrl+a"],
+        vec!["type", "--window", window, "--delay", "20", path],
+        vec!["key", "--window", window, "Return"],
     ] {
         if args[1] == "--window" && args[3] == "Return" {
             // GTK's location entry completes the typed path in the
