@@ -33,7 +33,7 @@ fn ready_for_two_signoffs(store: &std::path::Path) {
         ],
     );
     cli(store, &["deploy", "rollback"]);
-    crate::tick_manual_items_and_add_the_team(store);
+    crate::settle_everything_but_the_signoffs(store);
     cli(store, &["signoff", "support", "--go"]);
     cli(
         store,

@@ -40,9 +40,10 @@ pub fn golive_cli() -> PathBuf {
     cli
 }
 
-/// Ticks every pre-launch item that no rule decides and adds a contact for
-/// each role: what stands between a launch and its sign-offs.
-pub fn tick_manual_items_and_add_the_team(store: &std::path::Path) {
+/// Ticks every pre-launch item that no rule decides, adds a contact for
+/// each role and trains the trainer (PRE-32): what stands between a launch
+/// and its sign-offs, once a rollback was rehearsed (PRE-35).
+pub fn settle_everything_but_the_signoffs(store: &std::path::Path) {
     let items: serde_json::Value =
         serde_json::from_str(&cli(store, &["items", "--phase", "pre", "--json"])).expect("json");
     for item in items.as_array().expect("items") {
@@ -59,6 +60,14 @@ pub fn tick_manual_items_and_add_the_team(store: &std::path::Path) {
     ] {
         cli(store, &["contact", "add", "--name", name, "--role", role]);
     }
+    cli(
+        store,
+        &[
+            "training", "add", "--title", "Admin training", "--audience", "administrators",
+            "--start", "2026-12-03 09:00", "--end", "2026-12-03 10:00", "--attendee", "Eli",
+        ],
+    );
+    cli(store, &["training", "complete", "TRN-1", "Eli"]);
 }
 
 /// Runs the `golive` CLI on `store`; fails the test with its message if it fails.

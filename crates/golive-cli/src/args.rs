@@ -144,6 +144,9 @@ pub enum Command {
     /// Incidents: open (by hand or from an alert), note, escalate, resolve, list, show
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Training sessions: schedule, attendance and completion, .ics invitations
+    #[command(subcommand)]
+    Training(TrainingCommand),
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
@@ -1046,4 +1049,92 @@ pub enum IncidentCommand {
     },
     /// An incident with its timeline, follow-ups and who to call now
     Show { incident: String },
+}
+
+/// A training session's fields; on `edit`, what is left out stays.
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    /// administrators, end_users or support_team
+    #[arg(long)]
+    pub audience: Option<String>,
+    /// Wall-clock start, e.g. "2026-12-03 09:00"
+    #[arg(long, value_name = "WHEN")]
+    pub start: Option<String>,
+    /// Wall-clock end, e.g. "2026-12-03 11:30"
+    #[arg(long, value_name = "WHEN")]
+    pub end: Option<String>,
+    /// IANA time zone of start and end [default: the launch's]
+    #[arg(long = "tz", value_name = "ZONE")]
+    pub time_zone: Option<String>,
+    /// A room, an address or a meeting link
+    #[arg(long)]
+    pub place: Option<String>,
+    /// A contact's name
+    #[arg(long)]
+    pub trainer: Option<String>,
+    /// A link to slides, a guide, a recording (repeat for more; replaces them on edit)
+    #[arg(long = "material", value_name = "LINK")]
+    pub materials: Vec<String>,
+    /// A contact's name (repeat for more; replaces them on edit)
+    #[arg(long = "attendee", value_name = "NAME")]
+    pub attendees: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCommand {
+    /// The sessions and completion per audience
+    List,
+    /// Schedule a session
+    Add(SessionArgs),
+    /// Change a session (TRN-N); a new start or end is audited as a reschedule
+    Edit {
+        session: String,
+        #[command(flatten)]
+        fields: SessionArgs,
+    },
+    /// Remove a session
+    Rm { session: String },
+    /// Record that people attended a session
+    Attend {
+        session: String,
+        #[arg(required = true)]
+        contacts: Vec<String>,
+    },
+    /// Record that people completed a session (attending it too)
+    Complete {
+        session: String,
+        #[arg(required = true)]
+        contacts: Vec<String>,
+    },
+    /// Record that people did not attend (and so did not complete)
+    Absent {
+        session: String,
+        #[arg(required = true)]
+        contacts: Vec<String>,
+    },
+    /// iCalendar invitations: export sessions, import a calendar file
+    #[command(subcommand)]
+    Ics(IcsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IcsCommand {
+    /// Write one session (or all) as an .ics file
+    Export {
+        /// A session (TRN-N) [default: all]
+        session: Option<String>,
+        /// [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Read the events of an .ics file: known UIDs update (a moved one is a
+    /// reschedule), the rest become sessions; all or nothing
+    Import {
+        file: PathBuf,
+        /// For events that do not say [default: end_users]
+        #[arg(long, default_value = "end_users")]
+        audience: String,
+    },
 }

@@ -9,6 +9,7 @@ mod deploy;
 mod health;
 mod people;
 mod render;
+mod training;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -261,6 +262,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Contact(command) => contact_command(&mut cx, command)?,
         Command::Escalation(args) => people::escalation_command(&mut cx, args.command)?,
         Command::Incident(command) => people::incident_command(&mut cx, command)?,
+        Command::Training(command) => training::training_command(&mut cx, command)?,
         Command::Env(command) => health::env_command(&mut cx, command)?,
         Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
         Command::Secret(command) => return health::secret_command(&mut cx, command),

@@ -643,6 +643,22 @@ fn sign_offs_decide_and_a_reopened_gate_item_asks_for_re_confirmation() {
     ] {
         cli.ok(&["contact", "add", "--name", name, "--role", role]);
     }
+    // PRE-32 checks training completion.
+    cli.ok(&[
+        "training",
+        "add",
+        "--title",
+        "Admin training",
+        "--audience",
+        "administrators",
+        "--start",
+        "2026-12-03 09:00",
+        "--end",
+        "2026-12-03 10:00",
+        "--attendee",
+        "Eli",
+    ]);
+    cli.ok(&["training", "complete", "TRN-1", "Eli"]);
     for role in ["pm", "tech", "support"] {
         cli.ok(&["signoff", role, "--go", "--comment", "ready"]);
     }

@@ -298,3 +298,114 @@ fn an_incident_is_opened_escalated_noted_and_resolved_from_the_command_line() {
     let log = cli.ok(&["log"]);
     assert!(log.contains("incident.resolve"), "{log}");
 }
+
+#[test]
+fn training_is_scheduled_attended_and_sent_as_ics_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    for (name, email) in [
+        ("Eli Ross", "eli@example.com"),
+        ("Fay Kim", "fay@example.com"),
+    ] {
+        cli.ok(&[
+            "contact", "add", "--name", name, "--role", "trainer", "--email", email,
+        ]);
+    }
+    let error = cli.fails(&["training", "add", "--title", "Admin training"], 2);
+    assert!(error.contains("a new session needs --audience"), "{error}");
+    let added = cli.ok(&[
+        "training",
+        "add",
+        "--title",
+        "Admin training",
+        "--audience",
+        "admins",
+        "--start",
+        "2026-12-03 09:00",
+        "--end",
+        "2026-12-03 11:30",
+        "--place",
+        "Room 4.01",
+        "--trainer",
+        "Eli Ross",
+        "--attendee",
+        "Fay Kim",
+        "--attendee",
+        "Eli Ross",
+        "--material",
+        "https://docs.example.com/admin.pdf",
+    ]);
+    assert!(
+        added.contains("TRN-1  Administrators  Admin training  2026-12-03 09:00 – 11:30 UTC"),
+        "{added}"
+    );
+    cli.ok(&["training", "complete", "TRN-1", "Fay Kim"]);
+    let shown = cli.ok(&["training", "attend", "TRN-1", "Eli Ross"]);
+    assert!(shown.contains("completed  Fay Kim"), "{shown}");
+    assert!(shown.contains("attended   Eli Ross"), "{shown}");
+    let list = cli.ok(&["training", "list"]);
+    assert!(
+        list.contains("Administrators   50 %  1 of 2 invited completed, 2 attended, 1 session(s)"),
+        "{list}"
+    );
+    let item = cli.json(&["item", "show", "PRE-32"]);
+    assert_eq!(item["item"]["rule"]["now"]["holds"], false, "{item}");
+
+    // Moved by an hour: a reschedule in the record.
+    cli.ok(&[
+        "training",
+        "edit",
+        "TRN-1",
+        "--start",
+        "2026-12-03 10:00",
+        "--end",
+        "2026-12-03 12:30",
+    ]);
+    let events = cli.json(&["log"]);
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "training.reschedule"),
+        "{events}"
+    );
+
+    let ics = cli.dir.path().join("training.ics");
+    cli.ok(&[
+        "training",
+        "ics",
+        "export",
+        "TRN-1",
+        "--out",
+        ics.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert!(text.contains("DTSTART:20261203T100000Z\r\n"), "{text}");
+    assert!(text.contains("ATTENDEE;CN=\"Fay Kim\""), "{text}");
+
+    // Re-imported after the trainer moved it again in their calendar.
+    std::fs::write(
+        &ics,
+        text.replace("DTSTART:20261203T100000Z", "DTSTART:20261204T090000Z")
+            .replace("DTEND:20261203T123000Z", "DTEND:20261204T113000Z"),
+    )
+    .unwrap();
+    let imported = cli.ok(&["training", "ics", "import", ics.to_str().unwrap()]);
+    assert!(
+        imported.contains("Imported 0 new, 1 rescheduled, 0 updated"),
+        "{imported}"
+    );
+    std::fs::write(
+        &ics,
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nEND:VCALENDAR\n",
+    )
+    .unwrap();
+    let error = cli.fails(&["training", "ics", "import", ics.to_str().unwrap()], 2);
+    assert!(error.contains("training.ics, line 2:"), "{error}");
+    assert!(error.contains("nothing was imported"), "{error}");
+
+    cli.ok(&["training", "complete", "TRN-1", "Eli Ross"]);
+    let item = cli.json(&["item", "show", "PRE-32"]);
+    assert_eq!(item["item"]["rule"]["now"]["holds"], true, "{item}");
+}

@@ -9,6 +9,7 @@ pub mod actor;
 pub mod audit;
 pub mod calendar;
 pub mod contacts;
+mod contentline;
 pub mod deploy;
 pub mod error;
 pub mod escalation;
@@ -26,6 +27,7 @@ pub mod signoff;
 pub mod store;
 pub mod template_export;
 mod time;
+pub mod training;
 pub mod watch;
 
 pub use actor::{Actor, Change};

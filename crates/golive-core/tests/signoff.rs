@@ -92,6 +92,43 @@ fn ready_except_signoffs(fixture: &mut Fixture, launch_id: &str) {
         )
         .unwrap();
     }
+    train_everyone(fixture, launch_id);
+}
+
+/// PRE-32 "User training completed" holds once the invited completed.
+fn train_everyone(fixture: &mut Fixture, launch_id: &str) {
+    use golive_core::training::{self, Audience, Mark, SessionInput};
+    let c = change("eli", NOW);
+    training::add(
+        &mut fixture.store,
+        &c,
+        launch_id,
+        &SessionInput {
+            title: "Admin training".into(),
+            audience: Audience::Administrators,
+            start: "2026-12-03T09:00".into(),
+            end: "2026-12-03T10:00".into(),
+            time_zone: "UTC".into(),
+            place: String::new(),
+            trainer: None,
+            materials: vec![],
+            attendees: vec!["Ben Okafor".into()],
+        },
+    )
+    .unwrap();
+    let done = Mark {
+        attended: None,
+        completed: Some(true),
+    };
+    training::mark(
+        &mut fixture.store,
+        &c,
+        launch_id,
+        "TRN-1",
+        "Ben Okafor",
+        done,
+    )
+    .unwrap();
 }
 
 fn sign(

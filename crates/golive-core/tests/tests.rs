@@ -15,6 +15,7 @@ mod plan_edit;
 mod readiness;
 mod signoff;
 mod store;
+mod training;
 
 mod support {
     use golive_core::launch::{self, Launch, NewLaunch};

@@ -445,6 +445,40 @@ pub fn record(
     get(store.conn(), launch_id, &kpi.id)
 }
 
+/// Records a value golive computes from its own records (training
+/// attendance, the feedback log) in the launch's KPI `key`, inside the
+/// change that moved it. Only a KPI entered by hand takes it: one read from
+/// an endpoint keeps its source. Nothing is written when the value is the
+/// latest already, or the launch has no such KPI.
+pub(crate) fn derive(
+    tx: &WriteTx<'_>,
+    launch_id: &str,
+    key: &str,
+    value: f64,
+    note: &str,
+) -> Result<()> {
+    let found: Option<(String, Option<f64>)> = tx
+        .query_row(
+            "SELECT k.id, (SELECT v.value FROM kpi_values v WHERE v.kpi_id = k.id ORDER BY v.at DESC, v.rowid DESC LIMIT 1)
+             FROM kpis k WHERE k.launch_id = ?1 AND k.key = ?2 AND k.source = 'manual'",
+            params![launch_id, key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((kpi_id, latest)) = found else {
+        return Ok(());
+    };
+    let value = (value * 100.0).round() / 100.0;
+    if latest == Some(value) {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO kpi_values (kpi_id, at, value, note, recorded_by) VALUES (?1, ?2, ?3, ?4, 'golive')",
+        params![kpi_id, format_timestamp(tx.change().at), value, note],
+    )?;
+    Ok(())
+}
+
 /// Stores a reading from the KPI's endpoint (not audited: readings are
 /// measurements, like probe results).
 pub fn store_reading(

@@ -11,6 +11,7 @@ mod deploy;
 mod health;
 mod section;
 mod signoffs;
+mod training;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,8 @@ const KINDS: &[&dyn RuleKind] = &[
     &deploy::DeploySucceeded,
     &deploy::DeployValidated,
     &deploy::RollbackTested,
+    &training::TrainingCompleted,
+    &training::TrainingScheduled,
 ];
 
 /// One kind of rule.

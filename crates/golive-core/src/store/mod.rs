@@ -24,6 +24,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0006_directory.sql"),
     include_str!("migrations/0007_escalation.sql"),
     include_str!("migrations/0008_incidents.sql"),
+    include_str!("migrations/0009_training.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
