@@ -311,10 +311,16 @@ impl App {
             if seen.to_lowercase().contains(&want.to_lowercase()) {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} never showed {want:?}; it shows {seen:?}"
-            );
+            if Instant::now() >= deadline {
+                let path = crate::artifacts().join(format!("FAILED-text-{}.png", slug(css)));
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&path, png);
+                }
+                panic!(
+                    "{css} never showed {want:?}; it shows {seen:?} (the window: {})",
+                    path.display()
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -14,6 +14,7 @@ mod people;
 mod plan_and_people;
 mod readiness;
 mod store_errors;
+mod training;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -63,8 +64,18 @@ pub fn settle_everything_but_the_signoffs(store: &std::path::Path) {
     cli(
         store,
         &[
-            "training", "add", "--title", "Admin training", "--audience", "administrators",
-            "--start", "2026-12-03 09:00", "--end", "2026-12-03 10:00", "--attendee", "Eli",
+            "training",
+            "add",
+            "--title",
+            "Admin training",
+            "--audience",
+            "administrators",
+            "--start",
+            "2026-12-03 09:00",
+            "--end",
+            "2026-12-03 10:00",
+            "--attendee",
+            "Eli",
         ],
     );
     cli(store, &["training", "complete", "TRN-1", "Eli"]);

@@ -275,7 +275,7 @@ fn a_moved_session_is_a_reschedule_in_the_record_and_bad_input_changes_nothing()
                 end: "2026-12-04T08:00".into(),
                 ..renamed.clone()
             },
-            "ends (2026-12-04T08:00) before it starts",
+            "ends (2026-12-04 08:00) before it starts",
         ),
         (
             SessionInput {

@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod people;
 pub mod plan;
 pub mod readiness;
+pub mod training;
 
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::Template;

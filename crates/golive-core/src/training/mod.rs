@@ -327,8 +327,8 @@ fn check(conn: &Connection, launch_id: &str, input: &SessionInput) -> Result<Che
     if ends_at <= starts_at {
         return Err(Error::InvalidInput(format!(
             "the session ends ({}) before it starts ({}); give an end after the start",
-            input.end.trim(),
-            input.start.trim()
+            input.end.trim().replacen('T', " ", 1),
+            input.start.trim().replacen('T', " ", 1)
         )));
     }
     if ends_at.as_second() - starts_at.as_second() > 7 * 86_400 {
@@ -594,7 +594,7 @@ pub fn mark(
 /// What an .ics import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ImportSummary {
+pub struct TrainingImport {
     pub added: u32,
     /// Of the sessions already known (same UID): moved to a new time.
     pub rescheduled: u32,
@@ -615,7 +615,7 @@ pub fn import_ics(
     text: &str,
     default_audience: Audience,
     default_zone: &str,
-) -> Result<ImportSummary> {
+) -> Result<TrainingImport> {
     let located = |e: Error| match e {
         Error::InvalidInput(m) => {
             Error::InvalidInput(format!("{source}, {m}; nothing was imported"))
@@ -661,7 +661,7 @@ pub fn import_ics(
         let known = get(conn, launch_id, &event.uid).ok();
         planned.push((event.uid, checked, known));
     }
-    let mut summary = ImportSummary {
+    let mut summary = TrainingImport {
         added: 0,
         rescheduled: 0,
         updated: 0,
@@ -719,7 +719,7 @@ pub fn import_ics_file(
     launch_id: &str,
     path: &std::path::Path,
     default_audience: Audience,
-) -> Result<ImportSummary> {
+) -> Result<TrainingImport> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

@@ -64,6 +64,12 @@ import type { LineBatch } from './bindings/LineBatch';
 import type { LogProgress } from './bindings/LogProgress';
 import type { LogSearch } from './bindings/LogSearch';
 import type { SweepResult } from './bindings/SweepResult';
+import type { Training } from './bindings/Training';
+import type { Session as TrainingSession } from './bindings/Session';
+import type { SessionInput } from './bindings/SessionInput';
+import type { Mark } from './bindings/Mark';
+import type { TrainingImport } from './bindings/TrainingImport';
+import type { Audience } from './bindings/Audience';
 
 export type {
   AppInfo,
@@ -132,6 +138,9 @@ export type {
   KpiInput,
 };
 export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogProgress, LogSearch, SweepResult };
+export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
+export type { Attendee } from './bindings/Attendee';
+export type { Completion } from './bindings/Completion';
 export type { DeployEnvironment } from './bindings/DeployEnvironment';
 export type { TriggerView } from './bindings/TriggerView';
 export type { TriggerSpec } from './bindings/TriggerSpec';
@@ -245,6 +254,20 @@ export const ipc = {
   openIncident: (launchId: string, input: IncidentInput) => call<Incident>('open_incident', { launchId, input }),
   changeIncident: (launchId: string, incident: string, change: IncidentChange) =>
     call<Incident>('change_incident', { launchId, incident, change }),
+
+  trainingOverview: (launchId: string) => call<Training>('training_overview', { launchId }),
+  /** Schedules a session, or saves `session`'s new state (a moved one is a reschedule). */
+  saveTrainingSession: (launchId: string, session: string | null, input: SessionInput) =>
+    call<TrainingSession>('save_training_session', { launchId, session, input }),
+  removeTrainingSession: (launchId: string, session: string) =>
+    call<null>('remove_training_session', { launchId, session }),
+  markAttendance: (launchId: string, session: string, contact: string, mark: Mark) =>
+    call<TrainingSession>('mark_attendance', { launchId, session, contact, mark }),
+  /** Writes one session (or all with null) to an .ics file; resolves to how many. */
+  exportTrainingIcs: (launchId: string, session: string | null, path: string) =>
+    call<number>('export_training_ics', { launchId, session, path }),
+  importTrainingIcs: (launchId: string, path: string, audience: Audience) =>
+    call<TrainingImport>('import_training_ics', { launchId, path, audience }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
