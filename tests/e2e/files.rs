@@ -59,8 +59,7 @@ fn visible_window(title: &str) -> Option<String> {
     let ids = String::from_utf8_lossy(&found.stdout).to_string();
     ids.lines()
         .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .last()
+        .rfind(|id| !id.is_empty())
         .map(str::to_string)
 }
 

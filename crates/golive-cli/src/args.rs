@@ -147,6 +147,9 @@ pub enum Command {
     /// Training sessions: schedule, attendance and completion, .ics invitations
     #[command(subcommand)]
     Training(TrainingCommand),
+    /// Stakeholder updates: draft from the live state, send to a chat webhook, list, cadence
+    #[command(subcommand)]
+    Update(UpdateCommand),
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
@@ -1136,5 +1139,54 @@ pub enum IcsCommand {
         /// For events that do not say [default: end_users]
         #[arg(long, default_value = "end_users")]
         audience: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Print an update drafted from the live state (edit it, then `update send`)
+    Draft,
+    /// Send an update to a chat channel (the text from --file, or stdin), or
+    /// record one sent by hand with --by-hand
+    Send {
+        /// The channel's name (see `golive update channel list`)
+        #[arg(long, required_unless_present = "by_hand")]
+        to: Option<String>,
+        /// Record an update sent another way (e.g. email) instead
+        #[arg(long = "by-hand", conflicts_with = "to")]
+        by_hand: bool,
+        /// The text [default: read from stdin]; `-` for stdin
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Send the draft as it is, without editing
+        #[arg(long, conflicts_with = "file")]
+        draft: bool,
+    },
+    /// The updates sent, newest first, and when the next is due
+    List,
+    /// Set how often updates are due in a phase: minutes, or `none`
+    Cadence {
+        /// A phase key, e.g. day0 (without one: show every phase's cadence)
+        phase: Option<String>,
+        every: Option<String>,
+    },
+    /// Chat webhooks (Slack or Teams); the URL is read from the terminal or stdin and kept in the OS keychain
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelCommand {
+    /// Add a channel; paste its incoming-webhook URL when asked (never an argument)
+    Add {
+        name: String,
+        /// slack or teams
+        #[arg(long, default_value = "slack")]
+        kind: String,
+    },
+    List,
+    /// Remove a channel and its URL from the keychain
+    Rm {
+        name: String,
     },
 }

@@ -28,7 +28,7 @@ fn invalid(message: impl Into<String>) -> Failure {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -285,7 +285,7 @@ fn state_words(state: &str) -> &'static str {
 }
 
 /// Reads a secret from the terminal without echo, or from stdin when piped.
-fn read_secret(id: &str) -> Result<String, Failure> {
+pub(crate) fn read_secret(id: &str) -> Result<String, Failure> {
     if std::io::stdin().is_terminal() {
         rpassword::prompt_password(format!("Secret for {id} (not shown): "))
             .map_err(|e| invalid(format!("cannot read the secret from the terminal: {e}")))

@@ -10,6 +10,7 @@ mod health;
 mod people;
 mod render;
 mod training;
+mod updates;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -263,6 +264,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Escalation(args) => people::escalation_command(&mut cx, args.command)?,
         Command::Incident(command) => people::incident_command(&mut cx, command)?,
         Command::Training(command) => training::training_command(&mut cx, command)?,
+        Command::Update(command) => return updates::update_command(&mut cx, command),
         Command::Env(command) => health::env_command(&mut cx, command)?,
         Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
         Command::Secret(command) => return health::secret_command(&mut cx, command),

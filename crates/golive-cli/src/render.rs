@@ -115,6 +115,10 @@ pub fn status(s: &Summary) -> String {
         progress_cells(&s.gate)
     );
     let _ = writeln!(out, "\nGo / no-go: {}", decision.state.label());
+    let update = &s.stakeholder_update;
+    if update.overdue {
+        let _ = writeln!(out, "OVERDUE: {}", update.label);
+    }
     for line in decision.missing.iter().take(6) {
         let _ = writeln!(out, "  - {line}");
     }
@@ -124,6 +128,9 @@ pub fn status(s: &Summary) -> String {
             "  … and {} more (golive decision)",
             decision.missing.len() - 6
         );
+    }
+    if !update.overdue {
+        let _ = writeln!(out, "\n{}", update.label);
     }
     for (title, items) in [
         ("Overdue", &s.overdue),

@@ -89,7 +89,7 @@ pub fn training_command(cx: &mut Context, command: TrainingCommand) -> Result<()
             return Ok(());
         }
     };
-    emit(cx.json, &session, |s| session_text(s));
+    emit(cx.json, &session, session_text);
     Ok(())
 }
 

@@ -409,3 +409,131 @@ fn training_is_scheduled_attended_and_sent_as_ics_from_the_command_line() {
     let item = cli.json(&["item", "show", "PRE-32"]);
     assert_eq!(item["item"]["rule"]["now"]["holds"], true, "{item}");
 }
+
+#[test]
+fn an_update_is_drafted_sent_to_a_chat_webhook_and_listed_from_the_command_line() {
+    use golive_demo::server::{Handler, Reply, Request, Server};
+    use std::sync::Arc;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let handler: Handler = Arc::new(|request: &Request| match request.path() {
+        "/hooks/T1/B2/cliSecretPath77" => Reply::with_type(200, "text/plain", "ok"),
+        _ => Reply::with_type(404, "text/plain", "no_service"),
+    });
+    let chat = rt
+        .block_on(Server::http(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            handler,
+        ))
+        .unwrap();
+    let url = chat.url("http", "/hooks/T1/B2/cliSecretPath77");
+    let cli = Cli::new();
+    cli.init();
+
+    let draft = cli.ok(&["update", "draft"]);
+    assert!(draft.contains("— status update, Day "), "{draft}");
+    assert!(draft.contains("*Readiness:*"), "{draft}");
+
+    // The URL comes in on stdin, never as an argument.
+    let out = cli.run_with_stdin(
+        &["update", "channel", "add", "#launch-status"],
+        &format!("{url}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(added.contains("its URL is in the OS keychain"), "{added}");
+    assert!(!added.contains("cliSecretPath77"), "{added}");
+    let listed = cli.ok(&["update", "channel", "list"]);
+    assert!(
+        listed.contains("#launch-status") && !listed.contains("cliSecretPath77"),
+        "{listed}"
+    );
+
+    let out = cli.run_with_stdin(
+        &["update", "send", "--to", "#launch-status"],
+        "Day 0: deploy running, all monitors up.\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(sent.contains("Sent update #1 to #launch-status."), "{sent}");
+    let posted = chat.requests();
+    assert_eq!(posted.len(), 1);
+    let body: serde_json::Value = serde_json::from_slice(&posted[0].body).unwrap();
+    assert_eq!(body["text"], "Day 0: deploy running, all monitors up.");
+
+    // By hand (e.g. an email), from a file.
+    let file = cli.dir.path().join("update.txt");
+    std::fs::write(&file, "Sent by email to the board.").unwrap();
+    cli.ok(&[
+        "update",
+        "send",
+        "--by-hand",
+        "--file",
+        file.to_str().unwrap(),
+    ]);
+    let list = cli.ok(&["update", "list"]);
+    assert!(
+        list.contains("#2  ") && list.contains("to clipboard"),
+        "{list}"
+    );
+    assert!(list.contains("Day 0: deploy running"), "{list}");
+
+    // A channel that does not exist, an empty update: clear errors, nothing kept.
+    let error = cli.fails(&["update", "send", "--to", "#nowhere", "--draft"], 2);
+    assert!(error.contains("no chat channel \"#nowhere\""), "{error}");
+    let out = cli.run_with_stdin(&["update", "send", "--by-hand"], "  \n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the update is empty"));
+    let json = cli.json(&["update", "list"]);
+    assert_eq!(json["updates"].as_array().unwrap().len(), 2);
+
+    // The cadence per phase.
+    cli.ok(&["update", "cadence", "post", "240"]);
+    let cadence = cli.ok(&["update", "cadence"]);
+    assert!(
+        cadence.contains("day0") && cadence.contains("every 15 min"),
+        "{cadence}"
+    );
+    assert!(cadence.contains("every 4 h"), "{cadence}");
+    let error = cli.fails(&["update", "cadence", "post", "soon"], 2);
+    assert!(
+        error.contains("\"soon\" is not a number of minutes"),
+        "{error}"
+    );
+
+    // Nowhere in the store, the logs or the record.
+    let log = cli.ok(&["log"]);
+    assert!(!log.contains("cliSecretPath77"));
+    for entry in walk(cli.dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("cliSecretPath77"),
+            "{} holds the webhook URL",
+            entry.display()
+        );
+    }
+    cli.ok(&["update", "channel", "rm", "#launch-status"]);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_none_or(|e| e != "txt") {
+            files.push(path);
+        }
+    }
+    files
+}

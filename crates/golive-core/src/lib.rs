@@ -28,6 +28,7 @@ pub mod store;
 pub mod template_export;
 mod time;
 pub mod training;
+pub mod updates;
 pub mod watch;
 
 pub use actor::{Actor, Change};

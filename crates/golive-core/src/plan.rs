@@ -188,14 +188,28 @@ pub struct SupportTier {
 pub struct Communication {
     /// Cadence of stakeholder status updates on Day 0.
     pub status_update_minutes: u32,
+    /// Cadences of other phases; a phase not listed gets the default: the
+    /// phase that starts on Day 0 `status_update_minutes`, later phases
+    /// daily, earlier ones none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cadence: Vec<PhaseCadence>,
 }
 
 impl Default for Communication {
     fn default() -> Self {
         Communication {
             status_update_minutes: 15,
+            cadence: Vec::new(),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseCadence {
+    pub phase: String,
+    /// Minutes between updates; 0 for none in that phase.
+    pub every_minutes: u32,
 }
 
 /// A template that could not be used, located as precisely as possible.
@@ -446,7 +460,41 @@ impl Checker<'_> {
             }
         }
         self.check_escalation(t, &roles)?;
+        self.check_cadence(t)?;
         self.check_rules(t)
+    }
+
+    /// Update cadences name phases of the plan, each once, at most weekly.
+    fn check_cadence(&self, t: &Template) -> Result<(), TemplateError> {
+        let c = &t.communication;
+        if !(1..=10_080).contains(&c.status_update_minutes) {
+            return Err(self.missing(
+                "communication.status_update_minutes",
+                "status_update_minutes is minutes between Day 0 updates, 1 to 10080 (a week)",
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, cadence) in c.cadence.iter().enumerate() {
+            let at = format!("communication.cadence[{i}]");
+            if !t.phases.iter().any(|p| p.key.get_ref() == &cadence.phase)
+                || !seen.insert(&cadence.phase)
+            {
+                return Err(self.missing(
+                    &format!("{at}.phase"),
+                    &format!(
+                        "{:?} is not a phase of this plan, or comes twice",
+                        cadence.phase
+                    ),
+                ));
+            }
+            if cadence.every_minutes > 10_080 {
+                return Err(self.missing(
+                    &format!("{at}.every_minutes"),
+                    "every_minutes is at most 10080 (a week); 0 means no updates in the phase",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Levels 1–5 and tiers 1–3, each once, naming roles of the plan.

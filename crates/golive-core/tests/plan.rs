@@ -155,7 +155,7 @@ fn malformed_templates_name_file_line_and_field() {
             text: standard_with("rule = \"signoffs\"", "rule = \"approvals\""),
             needle: "\"approvals\"",
             field: Some("phases[0].sections[5].items[11].rule"),
-            says: "\"approvals\" is not a rule golive knows (rules: signoffs, roles_have_contacts, section_done, monitoring_active, monitors_passing, success_metrics_recorded, predeploy_checks_passed, deploy_succeeded, deploy_validated, rollback_tested, training_completed, training_scheduled)",
+            says: "\"approvals\" is not a rule golive knows (rules: signoffs, roles_have_contacts, section_done, monitoring_active, monitors_passing, success_metrics_recorded, predeploy_checks_passed, deploy_succeeded, deploy_validated, rollback_tested, training_completed, training_scheduled, stakeholder_updates_sent)",
         },
         Case {
             name: "rule naming a missing section",

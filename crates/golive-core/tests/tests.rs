@@ -16,6 +16,7 @@ mod readiness;
 mod signoff;
 mod store;
 mod training;
+mod updates;
 
 mod support {
     use golive_core::launch::{self, Launch, NewLaunch};

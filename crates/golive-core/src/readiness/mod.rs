@@ -263,6 +263,8 @@ pub struct Summary {
     pub blocked: Vec<Item>,
     /// The go/no-go decision.
     pub decision: Decision,
+    /// When the next stakeholder update is due.
+    pub stakeholder_update: crate::updates::Due,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -659,10 +661,16 @@ fn item_from(
 pub fn summary(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Summary> {
     let checklist = checklist(conn, launch_id, now)?;
     let decision = signoff::decision(conn, launch_id)?;
-    Ok(summary_of(checklist, decision, now))
+    let update = crate::updates::cadence::due(conn, launch_id, now)?;
+    Ok(summary_of(checklist, decision, update, now))
 }
 
-fn summary_of(checklist: Checklist, decision: Decision, now: Timestamp) -> Summary {
+fn summary_of(
+    checklist: Checklist,
+    decision: Decision,
+    stakeholder_update: crate::updates::Due,
+    now: Timestamp,
+) -> Summary {
     let go_live_at = checklist
         .launch
         .go_live()
@@ -698,6 +706,7 @@ fn summary_of(checklist: Checklist, decision: Decision, now: Timestamp) -> Summa
         due_today,
         blocked,
         decision,
+        stakeholder_update,
         launch: checklist.launch,
     }
 }

@@ -12,6 +12,7 @@ mod health;
 mod section;
 mod signoffs;
 mod training;
+mod updates;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,7 @@ const KINDS: &[&dyn RuleKind] = &[
     &deploy::RollbackTested,
     &training::TrainingCompleted,
     &training::TrainingScheduled,
+    &updates::StakeholderUpdatesSent,
 ];
 
 /// One kind of rule.

@@ -25,6 +25,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0007_escalation.sql"),
     include_str!("migrations/0008_incidents.sql"),
     include_str!("migrations/0009_training.sql"),
+    include_str!("migrations/0010_updates.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
