@@ -303,6 +303,31 @@ impl App {
         }
     }
 
+    /// The current value of an input or textarea (what was typed, not the attribute).
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap_or_else(|e| panic!("value of {css}: {e}"))
+            .unwrap_or_default()
+    }
+
+    pub async fn wait_for_value(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + STEP;
+        loop {
+            let seen = self.value(css).await;
+            if seen.contains(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never held {want:?}; it holds {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn wait_for_text(&self, css: &str, want: &str) {
         let deadline = Instant::now() + STEP;
         loop {

@@ -15,6 +15,7 @@ mod plan_and_people;
 mod readiness;
 mod store_errors;
 mod training;
+mod updates;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -12,6 +12,7 @@ pub mod people;
 pub mod plan;
 pub mod readiness;
 pub mod training;
+pub mod updates;
 
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::Template;

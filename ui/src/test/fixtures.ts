@@ -122,6 +122,15 @@ export function summary(overrides: Partial<Summary> = {}): Summary {
     due_today: all.filter((i) => i.due_today),
     blocked: all.filter((i) => i.status === 'blocked'),
     decision: decision(),
+    stakeholder_update: {
+      phase: 'Pre-go-live preparation',
+      every_minutes: null,
+      last_sent_at: null,
+      due_at: null,
+      overdue: false,
+      minutes: null,
+      label: 'Stakeholder updates start Go-live day (09:00, every 15 min)',
+    },
     ...overrides,
   };
 }

@@ -264,7 +264,7 @@ pub struct Summary {
     /// The go/no-go decision.
     pub decision: Decision,
     /// When the next stakeholder update is due.
-    pub stakeholder_update: crate::updates::Due,
+    pub stakeholder_update: crate::updates::UpdateDue,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -668,7 +668,7 @@ pub fn summary(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Sum
 fn summary_of(
     checklist: Checklist,
     decision: Decision,
-    stakeholder_update: crate::updates::Due,
+    stakeholder_update: crate::updates::UpdateDue,
     now: Timestamp,
 ) -> Summary {
     let go_live_at = checklist

@@ -26,7 +26,7 @@ pub struct PhaseCadence {
 /// The next update, as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Due {
+pub struct UpdateDue {
     /// The phase now (the latest-starting one that holds today).
     pub phase: Option<String>,
     pub every_minutes: Option<u32>,
@@ -145,7 +145,7 @@ fn span(minutes: i64) -> String {
     }
 }
 
-pub fn due(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Due> {
+pub fn due(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<UpdateDue> {
     let launch = launch::get(conn, launch_id)?;
     let go_live = launch.go_live()?;
     let phases = list(conn, launch_id)?;
@@ -156,7 +156,7 @@ pub fn due(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Due> {
     )?;
     let day = go_live.day_number(now);
     let Some(phase) = phase_of(&phases, day) else {
-        return Ok(Due {
+        return Ok(UpdateDue {
             phase: None,
             every_minutes: None,
             last_sent_at: last,
@@ -181,7 +181,7 @@ pub fn due(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Due> {
             ),
             None => format!("No stakeholder updates are due in {}", phase.phase),
         };
-        return Ok(Due {
+        return Ok(UpdateDue {
             phase: Some(phase.phase.clone()),
             every_minutes: None,
             last_sent_at: last,
@@ -214,7 +214,7 @@ pub fn due(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Due> {
     } else {
         format!("Next stakeholder update due {at} (in {})", span(minutes))
     };
-    Ok(Due {
+    Ok(UpdateDue {
         phase: Some(phase.phase.clone()),
         every_minutes: Some(every),
         last_sent_at: last,

@@ -19,7 +19,7 @@ use crate::plan::Template;
 use crate::store::{Store, WriteTx, new_id};
 use crate::{Error, Result, format_timestamp, secrets};
 
-pub use cadence::Due;
+pub use cadence::UpdateDue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -53,4 +53,33 @@ describe('Dashboard', () => {
     expect(screen.getByText('Nothing is overdue.')).toBeTruthy();
     expect(screen.getByText('Nothing else is due today.')).toBeTruthy();
   });
+
+  it('shows when the next stakeholder update is due, and an overdue one as overdue', async () => {
+    const onupdates = vi.fn();
+    const { unmount } = render(Dashboard, { summary: summary(), onopenitem: vi.fn(), onupdates });
+    const strip = screen.getByTestId('dashboard-update');
+    expect(strip.textContent).toContain('Stakeholder updates start Go-live day');
+    expect(strip.dataset.overdue).toBe('false');
+    await fireEvent.click(screen.getByTestId('dashboard-draft-update'));
+    expect(onupdates).toHaveBeenCalled();
+    unmount();
+    render(Dashboard, {
+      summary: summary({
+        stakeholder_update: {
+          phase: 'Go-live day',
+          every_minutes: 15,
+          last_sent_at: '2026-12-07T08:01:00.000Z',
+          due_at: '2026-12-07T08:16:00.000Z',
+          overdue: true,
+          minutes: -7,
+          label: 'Stakeholder update overdue by 7 min (due 09:16)',
+        },
+      }),
+      onopenitem: vi.fn(),
+    });
+    const overdue = screen.getByTestId('dashboard-update');
+    expect(overdue.dataset.overdue).toBe('true');
+    expect(within(overdue).getByText('Overdue')).toBeTruthy();
+    expect(overdue.textContent).toContain('overdue by 7 min (due 09:16)');
+  });
 });

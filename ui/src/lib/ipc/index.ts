@@ -70,6 +70,12 @@ import type { SessionInput } from './bindings/SessionInput';
 import type { Mark } from './bindings/Mark';
 import type { TrainingImport } from './bindings/TrainingImport';
 import type { Audience } from './bindings/Audience';
+import type { UpdatesOverview } from './bindings/UpdatesOverview';
+import type { Update as StakeholderUpdate } from './bindings/Update';
+import type { Channel as ChatChannel } from './bindings/Channel';
+import type { ChannelKind } from './bindings/ChannelKind';
+import type { PhaseCadence } from './bindings/PhaseCadence';
+import type { UpdateDue } from './bindings/UpdateDue';
 
 export type {
   AppInfo,
@@ -139,6 +145,7 @@ export type {
 };
 export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogProgress, LogSearch, SweepResult };
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
+export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
 export type { Attendee } from './bindings/Attendee';
 export type { Completion } from './bindings/Completion';
 export type { DeployEnvironment } from './bindings/DeployEnvironment';
@@ -268,6 +275,18 @@ export const ipc = {
     call<number>('export_training_ics', { launchId, session, path }),
   importTrainingIcs: (launchId: string, path: string, audience: Audience) =>
     call<TrainingImport>('import_training_ics', { launchId, path, audience }),
+
+  updatesOverview: (launchId: string) => call<UpdatesOverview>('updates_overview', { launchId }),
+  draftUpdate: (launchId: string) => call<string>('draft_update', { launchId }),
+  /** Sends to `channel`, or with null records an update copied to send by hand. */
+  sendUpdate: (launchId: string, channel: string | null, body: string) =>
+    call<StakeholderUpdate>('send_update', { launchId, channel, body }),
+  /** The URL goes to the OS keychain; it is never sent back. */
+  addUpdateChannel: (launchId: string, name: string, kind: ChannelKind, url: string) =>
+    call<ChatChannel>('add_update_channel', { launchId, name, kind, url }),
+  removeUpdateChannel: (launchId: string, channel: string) => call<null>('remove_update_channel', { launchId, channel }),
+  setUpdateCadence: (launchId: string, phase: string, everyMinutes: number | null) =>
+    call<PhaseCadence>('set_update_cadence', { launchId, phase, everyMinutes }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>

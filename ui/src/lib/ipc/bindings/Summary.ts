@@ -4,6 +4,7 @@ import type { Item } from "./Item";
 import type { Launch } from "./Launch";
 import type { PhaseProgress } from "./PhaseProgress";
 import type { Progress } from "./Progress";
+import type { UpdateDue } from "./UpdateDue";
 
 /**
  * What the dashboard and `golive status` show.
@@ -24,4 +25,8 @@ gate: Progress, overdue: Array<Item>, due_today: Array<Item>, blocked: Array<Ite
 /**
  * The go/no-go decision.
  */
-decision: Decision, };
+decision: Decision, 
+/**
+ * When the next stakeholder update is due.
+ */
+stakeholder_update: UpdateDue, };
