@@ -150,6 +150,9 @@ pub enum Command {
     /// Stakeholder updates: draft from the live state, send to a chat webhook, list, cadence
     #[command(subcommand)]
     Update(UpdateCommand),
+    /// The risk register: list, grid, add, edit, link, remove
+    #[command(subcommand)]
+    Risk(RiskCommand),
     /// Rehearsal launches: practise the plan on staging
     #[command(subcommand)]
     Rehearsal(RehearsalCommand),
@@ -1189,4 +1192,56 @@ pub enum ChannelCommand {
     Rm {
         name: String,
     },
+}
+
+/// A risk's fields; on `edit`, what is left out stays.
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    /// technical or operational
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 1 (rare) to 5 (almost certain)
+    #[arg(long)]
+    pub likelihood: Option<u8>,
+    /// 1 (negligible) to 5 (severe)
+    #[arg(long)]
+    pub impact: Option<u8>,
+    /// What is done beforehand to make it less likely or less bad
+    #[arg(long)]
+    pub proactive: Option<String>,
+    /// What is done when it happens
+    #[arg(long)]
+    pub reactive: Option<String>,
+    /// A contact's name (`none` to clear)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// open, mitigating, accepted or closed
+    #[arg(long)]
+    pub status: Option<String>,
+    /// item:KEY, alert:ID or incident:INC-N (repeat for more; replaces them on edit)
+    #[arg(long = "link", value_name = "KIND:TARGET")]
+    pub links: Vec<String>,
+    /// Remove every link
+    #[arg(long = "no-links", conflicts_with = "links")]
+    pub no_links: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskCommand {
+    /// The register, highest score first
+    List,
+    /// The likelihood × impact grid with the open risks in each cell
+    Grid,
+    /// Add a risk
+    Add(RiskArgs),
+    /// Change a risk (RSK-N)
+    Edit {
+        risk: String,
+        #[command(flatten)]
+        fields: RiskArgs,
+    },
+    /// Remove a risk
+    Rm { risk: String },
 }

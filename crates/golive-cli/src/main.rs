@@ -9,6 +9,7 @@ mod deploy;
 mod health;
 mod people;
 mod render;
+mod risks;
 mod training;
 mod updates;
 
@@ -265,6 +266,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Incident(command) => people::incident_command(&mut cx, command)?,
         Command::Training(command) => training::training_command(&mut cx, command)?,
         Command::Update(command) => return updates::update_command(&mut cx, command),
+        Command::Risk(command) => risks::risk_command(&mut cx, command)?,
         Command::Env(command) => health::env_command(&mut cx, command)?,
         Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
         Command::Secret(command) => return health::secret_command(&mut cx, command),

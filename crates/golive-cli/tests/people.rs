@@ -537,3 +537,69 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn the_risk_register_is_listed_gridded_and_edited_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&["contact", "add", "--name", "Ben Ode", "--role", "tech"]);
+    let list = cli.ok(&["risk", "list"]);
+    assert!(list.contains("System performance degradation"), "{list}");
+    assert_eq!(cli.json(&["risk", "list"]).as_array().unwrap().len(), 10);
+
+    let error = cli.fails(&["risk", "add", "--title", "Payment limits"], 2);
+    assert!(error.contains("a new risk needs --category"), "{error}");
+    let added = cli.ok(&[
+        "risk",
+        "add",
+        "--title",
+        "Payment provider rate limits",
+        "--category",
+        "technical",
+        "--likelihood",
+        "4",
+        "--impact",
+        "5",
+        "--owner",
+        "Ben Ode",
+        "--link",
+        "item:PRE-10",
+        "--proactive",
+        "Load test the sandbox",
+    ]);
+    assert!(added.starts_with("RSK-11  20 critical L4 × I5"), "{added}");
+    assert!(
+        added.contains("owner: Ben Ode") && added.contains("item: PRE-10 "),
+        "{added}"
+    );
+    let grid = cli.ok(&["risk", "grid"]);
+    let top = grid
+        .lines()
+        .find(|l| l.trim_start().starts_with("4 "))
+        .unwrap();
+    assert!(top.contains("11"), "{grid}");
+
+    let edited = cli.ok(&[
+        "risk",
+        "edit",
+        "RSK-11",
+        "--likelihood",
+        "2",
+        "--status",
+        "mitigating",
+    ]);
+    assert!(
+        edited.starts_with("RSK-11  10 high     L2 × I5"),
+        "{edited}"
+    );
+    assert!(edited.contains("owner: Ben Ode"), "kept: {edited}");
+    let error = cli.fails(&["risk", "edit", "RSK-11", "--link", "incident:INC-9"], 2);
+    assert!(error.contains("no incident \"INC-9\""), "{error}");
+    let error = cli.fails(&["risk", "edit", "RSK-11", "--impact", "7"], 2);
+    assert!(
+        error.contains("impact is 1 (lowest) to 5 (highest), not 7"),
+        "{error}"
+    );
+    cli.ok(&["risk", "rm", "RSK-11"]);
+    assert_eq!(cli.json(&["risk", "list"]).as_array().unwrap().len(), 10);
+}

@@ -210,6 +210,7 @@ pub(crate) fn insert(
     crate::health::kpis::seed(tx, &launch.id, &template.success_targets)?;
     crate::escalation::seed(tx, &launch.id, &template.data())?;
     crate::updates::seed(tx, &launch.id, template)?;
+    crate::risks::seed(tx, &launch.id, template)?;
     Ok(launch)
 }
 

@@ -21,6 +21,7 @@ pub mod paths;
 pub mod plan;
 pub mod readiness;
 pub mod rehearsal;
+pub mod risks;
 pub mod rules;
 pub mod secrets;
 pub mod signoff;

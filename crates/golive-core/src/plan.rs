@@ -34,6 +34,26 @@ pub struct Template {
     pub support_tiers: Vec<SupportTier>,
     #[serde(default)]
     pub communication: Communication,
+    /// The risk register a launch starts with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<RiskDef>,
+}
+
+/// A risk of the register a launch starts with (see `risks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskDef {
+    pub title: String,
+    /// `technical` or `operational`.
+    pub category: String,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe).
+    pub impact: u8,
+    #[serde(default)]
+    pub proactive: String,
+    #[serde(default)]
+    pub reactive: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -461,7 +481,36 @@ impl Checker<'_> {
         }
         self.check_escalation(t, &roles)?;
         self.check_cadence(t)?;
+        self.check_risks(t)?;
         self.check_rules(t)
+    }
+
+    /// Risks: a title, a known category, likelihood and impact 1–5.
+    fn check_risks(&self, t: &Template) -> Result<(), TemplateError> {
+        for (i, risk) in t.risks.iter().enumerate() {
+            let at = format!("risks[{i}]");
+            if risk.title.trim().is_empty() {
+                return Err(self.missing(&format!("{at}.title"), "a risk needs a title"));
+            }
+            if !["technical", "operational"].contains(&risk.category.as_str()) {
+                return Err(self.missing(
+                    &format!("{at}.category"),
+                    &format!(
+                        "{:?} is not a category; use technical or operational",
+                        risk.category
+                    ),
+                ));
+            }
+            for (field, value) in [("likelihood", risk.likelihood), ("impact", risk.impact)] {
+                if !(1..=5).contains(&value) {
+                    return Err(self.missing(
+                        &format!("{at}.{field}"),
+                        &format!("{field} is 1 to 5, not {value}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Update cadences name phases of the plan, each once, at most weekly.

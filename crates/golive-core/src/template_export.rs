@@ -120,6 +120,7 @@ pub fn template_of(conn: &Connection, launch_id: &str) -> Result<Template> {
         escalation_levels: data.escalation_levels,
         support_tiers: data.support_tiers,
         communication: data.communication,
+        risks: crate::risks::as_template(conn, launch_id)?,
     })
 }
 

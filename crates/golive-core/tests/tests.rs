@@ -13,6 +13,7 @@ mod people_and_views;
 mod plan;
 mod plan_edit;
 mod readiness;
+mod risks;
 mod signoff;
 mod store;
 mod training;
