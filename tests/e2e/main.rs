@@ -13,6 +13,7 @@ mod launches;
 mod people;
 mod plan_and_people;
 mod readiness;
+mod risks;
 mod store_errors;
 mod training;
 mod updates;

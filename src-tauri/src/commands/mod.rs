@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod people;
 pub mod plan;
 pub mod readiness;
+pub mod risks;
 pub mod training;
 pub mod updates;
 

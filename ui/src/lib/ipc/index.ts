@@ -76,6 +76,8 @@ import type { Channel as ChatChannel } from './bindings/Channel';
 import type { ChannelKind } from './bindings/ChannelKind';
 import type { PhaseCadence } from './bindings/PhaseCadence';
 import type { UpdateDue } from './bindings/UpdateDue';
+import type { Risk } from './bindings/Risk';
+import type { RiskInput } from './bindings/RiskInput';
 
 export type {
   AppInfo,
@@ -146,6 +148,11 @@ export type {
 export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter, LineBatch, LogProgress, LogSearch, SweepResult };
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
 export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
+export type { Risk, RiskInput };
+export type { RiskLink } from './bindings/RiskLink';
+export type { LinkKind } from './bindings/LinkKind';
+export type { Category as RiskCategory } from './bindings/Category';
+export type { RiskStatus } from './bindings/RiskStatus';
 export type { Attendee } from './bindings/Attendee';
 export type { Completion } from './bindings/Completion';
 export type { DeployEnvironment } from './bindings/DeployEnvironment';
@@ -287,6 +294,11 @@ export const ipc = {
   removeUpdateChannel: (launchId: string, channel: string) => call<null>('remove_update_channel', { launchId, channel }),
   setUpdateCadence: (launchId: string, phase: string, everyMinutes: number | null) =>
     call<PhaseCadence>('set_update_cadence', { launchId, phase, everyMinutes }),
+
+  listRisks: (launchId: string) => call<Risk[]>('list_risks', { launchId }),
+  /** Adds a risk, or saves `risk`'s new state. */
+  saveRisk: (launchId: string, risk: string | null, input: RiskInput) => call<Risk>('save_risk', { launchId, risk, input }),
+  removeRisk: (launchId: string, risk: string) => call<null>('remove_risk', { launchId, risk }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
