@@ -150,6 +150,9 @@ pub enum Command {
     /// Stakeholder updates: draft from the live state, send to a chat webhook, list, cadence
     #[command(subcommand)]
     Update(UpdateCommand),
+    /// The user feedback log: add, list, status and resolution, CSV import from a help desk, stats
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
     /// The risk register: list, grid, add, edit, link, remove
     #[command(subcommand)]
     Risk(RiskCommand),
@@ -1244,4 +1247,50 @@ pub enum RiskCommand {
     },
     /// Remove a risk
     Rm { risk: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// The log, open entries first
+    List {
+        /// Only entries not resolved or declined
+        #[arg(long)]
+        open: bool,
+    },
+    /// Log feedback
+    Add {
+        /// bug, feature, question or praise
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        detail: String,
+        /// Where it came from: help desk, survey, email, chat…
+        #[arg(long, default_value = "")]
+        source: String,
+        #[arg(long, default_value = "")]
+        reporter: String,
+        /// Support tier 1–3 handling it
+        #[arg(long)]
+        tier: Option<u8>,
+        /// A contact's name
+        #[arg(long)]
+        owner: Option<String>,
+        /// When it was reported, RFC 3339 [default: now]
+        #[arg(long, value_name = "WHEN")]
+        reported: Option<String>,
+    },
+    /// Move an entry (FB-N) to new, in_progress, resolved or wont_fix
+    Status {
+        entry: String,
+        status: String,
+        /// How it was resolved or why it was declined
+        #[arg(long, default_value = "")]
+        resolution: String,
+    },
+    /// Import a help desk's CSV export (whole or not at all; known ticket ids update)
+    Import { file: PathBuf },
+    /// Counts, open entries, mean resolution time, user-reported issue rate
+    Stats,
 }

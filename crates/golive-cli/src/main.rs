@@ -6,6 +6,7 @@
 
 mod args;
 mod deploy;
+mod feedback;
 mod health;
 mod people;
 mod render;
@@ -267,6 +268,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Training(command) => training::training_command(&mut cx, command)?,
         Command::Update(command) => return updates::update_command(&mut cx, command),
         Command::Risk(command) => risks::risk_command(&mut cx, command)?,
+        Command::Feedback(command) => feedback::feedback_command(&mut cx, command)?,
         Command::Env(command) => health::env_command(&mut cx, command)?,
         Command::Monitor(command) => health::monitor_command(&mut cx, command)?,
         Command::Secret(command) => return health::secret_command(&mut cx, command),

@@ -603,3 +603,88 @@ fn the_risk_register_is_listed_gridded_and_edited_from_the_command_line() {
     cli.ok(&["risk", "rm", "RSK-11"]);
     assert_eq!(cli.json(&["risk", "list"]).as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn feedback_is_logged_imported_and_feeds_the_kpis_from_the_command_line() {
+    let cli = Cli::new();
+    cli.init();
+    let added = cli.ok(&[
+        "feedback",
+        "add",
+        "--kind",
+        "bug",
+        "--title",
+        "Login loops on Safari",
+        "--source",
+        "email",
+        "--tier",
+        "2",
+        "--reported",
+        "2026-11-27T09:00:00Z",
+    ]);
+    assert!(
+        added.starts_with("FB-1   bug      new         Login loops on Safari  (email, tier 2)"),
+        "{added}"
+    );
+    let error = cli.fails(&["feedback", "status", "FB-1", "resolved"], 2);
+    assert!(error.contains("say how FB-1 was resolved"), "{error}");
+    cli.ok(&[
+        "feedback",
+        "status",
+        "FB-1",
+        "resolved",
+        "--resolution",
+        "Cookie fix",
+    ]);
+
+    let csv = cli.dir.path().join("helpdesk.csv");
+    std::fs::write(
+        &csv,
+        "id,type,subject,status,created,resolved\nHD-7,question,Where is export?,open,2026-11-27 10:00,\n",
+    )
+    .unwrap();
+    let imported = cli.ok(&["feedback", "import", csv.to_str().unwrap()]);
+    assert!(
+        imported.contains("Imported 1 new and updated 0"),
+        "{imported}"
+    );
+    std::fs::write(&csv, "id,type,subject\nHD-8,rant,Too blue\n").unwrap();
+    let error = cli.fails(&["feedback", "import", csv.to_str().unwrap()], 2);
+    assert!(
+        error.contains("helpdesk.csv, line 2: \"rant\" is not a kind of feedback"),
+        "{error}"
+    );
+    assert!(error.contains("nothing was imported"), "{error}");
+
+    let list = cli.ok(&["feedback", "list", "--open"]);
+    assert!(
+        list.contains("HD-7") && !list.contains("Login loops"),
+        "{list}"
+    );
+    cli.ok(&["kpi", "record", "active-users", "50"]);
+    cli.ok(&[
+        "feedback",
+        "add",
+        "--kind",
+        "bug",
+        "--title",
+        "Typo on invoices",
+    ]);
+    let stats = cli.ok(&["feedback", "stats"]);
+    assert!(stats.contains("3 entries: 2 bugs"), "{stats}");
+    assert!(
+        stats.contains("User-reported issues: 4 % (2 bug reports, 50 active users"),
+        "{stats}"
+    );
+    let kpis = cli.json(&["kpi", "list"]);
+    let value = |key: &str| {
+        kpis.as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key"] == key)
+            .map(|k| k["latest"]["value"].clone())
+            .unwrap()
+    };
+    assert_eq!(value("user-reported-issues"), 4.0);
+    assert_eq!(value("open-tickets"), 2.0);
+}

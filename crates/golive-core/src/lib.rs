@@ -13,6 +13,7 @@ mod contentline;
 pub mod deploy;
 pub mod error;
 pub mod escalation;
+pub mod feedback;
 pub mod health;
 pub mod incidents;
 pub mod launch;

@@ -303,7 +303,7 @@ fn a_store_from_before_escalation_gets_the_plan_levels_with_default_waits() {
         .store
         .conn()
         .execute_batch(
-            "DROP TABLE risk_links; DROP TABLE risks;
+            "DROP TABLE feedback; DROP TABLE risk_links; DROP TABLE risks;
              DROP TABLE stakeholder_updates; DROP TABLE update_channels; DROP TABLE update_cadence;
              DROP TABLE training_attendees; DROP TABLE training_sessions;
              DROP TABLE incident_actions; DROP TABLE incident_entries; DROP TABLE incidents;

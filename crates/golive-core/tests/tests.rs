@@ -4,6 +4,7 @@ mod audit;
 mod deploy;
 mod directory;
 mod escalation;
+mod feedback;
 mod health_kpis;
 mod health_probe;
 mod health_record;

@@ -27,6 +27,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0009_training.sql"),
     include_str!("migrations/0010_updates.sql"),
     include_str!("migrations/0011_risks.sql"),
+    include_str!("migrations/0012_feedback.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
