@@ -6,6 +6,7 @@
 mod bench;
 mod deploy;
 mod driver;
+mod feedback;
 mod files;
 mod go_no_go;
 mod health;

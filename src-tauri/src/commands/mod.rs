@@ -5,6 +5,7 @@
 
 pub mod decision;
 pub mod deploy;
+pub mod feedback;
 pub mod files;
 pub mod health;
 pub mod incidents;

@@ -78,6 +78,11 @@ import type { PhaseCadence } from './bindings/PhaseCadence';
 import type { UpdateDue } from './bindings/UpdateDue';
 import type { Risk } from './bindings/Risk';
 import type { RiskInput } from './bindings/RiskInput';
+import type { FeedbackOverview } from './bindings/FeedbackOverview';
+import type { Feedback } from './bindings/Feedback';
+import type { FeedbackInput } from './bindings/FeedbackInput';
+import type { FeedbackImport } from './bindings/FeedbackImport';
+import type { FeedbackStatus } from './bindings/FeedbackStatus';
 
 export type {
   AppInfo,
@@ -149,6 +154,9 @@ export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter,
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
 export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
 export type { Risk, RiskInput };
+export type { FeedbackOverview, Feedback, FeedbackInput, FeedbackImport, FeedbackStatus };
+export type { FeedbackKind } from './bindings/FeedbackKind';
+export type { FeedbackStats } from './bindings/FeedbackStats';
 export type { RiskLink } from './bindings/RiskLink';
 export type { LinkKind } from './bindings/LinkKind';
 export type { Category as RiskCategory } from './bindings/Category';
@@ -299,6 +307,14 @@ export const ipc = {
   /** Adds a risk, or saves `risk`'s new state. */
   saveRisk: (launchId: string, risk: string | null, input: RiskInput) => call<Risk>('save_risk', { launchId, risk, input }),
   removeRisk: (launchId: string, risk: string) => call<null>('remove_risk', { launchId, risk }),
+
+  feedbackOverview: (launchId: string) => call<FeedbackOverview>('feedback_overview', { launchId }),
+  /** Logs feedback, or saves `entry`'s new state. */
+  saveFeedback: (launchId: string, entry: string | null, input: FeedbackInput) =>
+    call<Feedback>('save_feedback', { launchId, entry, input }),
+  setFeedbackStatus: (launchId: string, entry: string, status: FeedbackStatus, resolution: string) =>
+    call<Feedback>('set_feedback_status', { launchId, entry, status, resolution }),
+  importFeedback: (launchId: string, path: string) => call<FeedbackImport>('import_feedback', { launchId, path }),
 
   launchDecision: (launchId: string) => call<Decision>('launch_decision', { launchId }),
   signOff: (launchId: string, role: string, verdict: Verdict, comment: string | null) =>
