@@ -169,12 +169,7 @@ pub fn list(conn: &Connection, launch_id: &str, open_only: bool) -> Result<Vec<I
 /// Finds an incident by id, "INC-3" or "3".
 pub fn get(conn: &Connection, launch_id: &str, selector: &str) -> Result<Incident> {
     let selector = selector.trim();
-    let number: Option<u32> = selector
-        .strip_prefix("INC-")
-        .or_else(|| selector.strip_prefix("inc-"))
-        .unwrap_or(selector)
-        .parse()
-        .ok();
+    let number = crate::numbering::parse(selector, "INC-");
     conn.query_row(
         &format!("SELECT {COLUMNS} {FROM} WHERE i.launch_id = ?1 AND (i.id = ?2 OR i.number = ?3)"),
         params![launch_id, selector, number],
@@ -272,11 +267,7 @@ pub fn open(
     }
     let id = new_id();
     store.write(change, |tx| {
-        let number: u32 = tx.query_row(
-            "SELECT coalesce(max(number), 0) + 1 FROM incidents WHERE launch_id = ?1",
-            [launch_id],
-            |row| row.get(0),
-        )?;
+        let number = crate::numbering::next(tx, "incidents", launch_id)?;
         let at = format_timestamp(change.at);
         tx.execute(
             "INSERT INTO incidents (id, launch_id, number, title, severity, level, level_since, state,

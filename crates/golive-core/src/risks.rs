@@ -239,12 +239,7 @@ pub fn list(conn: &Connection, launch_id: &str) -> Result<Vec<Risk>> {
 /// Finds a risk by id, "RSK-4" or "4".
 pub fn get(conn: &Connection, launch_id: &str, selector: &str) -> Result<Risk> {
     let selector = selector.trim();
-    let number: Option<u32> = selector
-        .strip_prefix("RSK-")
-        .or_else(|| selector.strip_prefix("rsk-"))
-        .unwrap_or(selector)
-        .parse()
-        .ok();
+    let number = crate::numbering::parse(selector, "RSK-");
     let mut risk = conn
         .query_row(
             &format!(
@@ -376,11 +371,7 @@ fn details(r: &Checked) -> serde_json::Value {
 /// of its creation event).
 fn insert(tx: &WriteTx<'_>, launch_id: &str, r: &Checked) -> Result<(String, u32)> {
     let id = new_id();
-    let number: u32 = tx.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM risks WHERE launch_id = ?1",
-        [launch_id],
-        |row| row.get(0),
-    )?;
+    let number = crate::numbering::next(tx, "risks", launch_id)?;
     tx.execute(
         "INSERT INTO risks (id, launch_id, number, title, category, likelihood, impact, proactive,
             reactive, owner_contact_id, status, created_at)

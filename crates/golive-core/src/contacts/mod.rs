@@ -568,16 +568,7 @@ pub fn import_file(
     path: &std::path::Path,
 ) -> Result<ImportSummary> {
     let format = FileFormat::of(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::InvalidInput(format!(
-            "cannot read {}: {e}. Check the path, and that the file is UTF-8 text",
-            path.display()
-        ))
-    })?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, text) = crate::textfile::read(path, "a vCard or CSV file")?;
     let rows = match format {
         FileFormat::VCard => vcard::parse(&text),
         FileFormat::Csv => csv::parse(&text),

@@ -233,12 +233,7 @@ pub fn list(conn: &Connection, launch_id: &str) -> Result<Vec<Feedback>> {
 /// Finds an entry by id, "FB-12", "12" or the help desk's ticket id.
 pub fn get(conn: &Connection, launch_id: &str, selector: &str) -> Result<Feedback> {
     let selector = selector.trim();
-    let number: Option<u32> = selector
-        .strip_prefix("FB-")
-        .or_else(|| selector.strip_prefix("fb-"))
-        .unwrap_or(selector)
-        .parse()
-        .ok();
+    let number = crate::numbering::parse(selector, "FB-");
     conn.query_row(
         &format!(
             "SELECT {COLUMNS} {FROM} WHERE f.launch_id = ?1
@@ -376,11 +371,7 @@ fn details(f: &Checked) -> serde_json::Value {
 /// Writes a new entry; returns its id and number.
 pub(crate) fn insert(tx: &WriteTx<'_>, launch_id: &str, f: &Checked) -> Result<(String, u32)> {
     let id = new_id();
-    let number: u32 = tx.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM feedback WHERE launch_id = ?1",
-        [launch_id],
-        |row| row.get(0),
-    )?;
+    let number = crate::numbering::next(tx, "feedback", launch_id)?;
     tx.execute(
         "INSERT INTO feedback (id, launch_id, number, kind, title, detail, source, reporter, tier,
             owner_contact_id, status, reported_at, resolved_at, resolution, external_id)
@@ -729,15 +720,6 @@ pub fn import_file(
     launch_id: &str,
     path: &std::path::Path,
 ) -> Result<FeedbackImport> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| path.display().to_string());
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::InvalidInput(format!(
-            "cannot read {}: {e}; check the path and that it is a CSV file",
-            path.display()
-        ))
-    })?;
+    let (name, text) = crate::textfile::read(path, "a CSV file")?;
     import_csv(store, change, launch_id, &name, &text)
 }

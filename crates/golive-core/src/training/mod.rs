@@ -223,12 +223,7 @@ pub fn list(conn: &Connection, launch_id: &str) -> Result<Vec<Session>> {
 /// Finds a session by id, UID, "TRN-2" or "2".
 pub fn get(conn: &Connection, launch_id: &str, selector: &str) -> Result<Session> {
     let selector = selector.trim();
-    let number: Option<u32> = selector
-        .strip_prefix("TRN-")
-        .or_else(|| selector.strip_prefix("trn-"))
-        .unwrap_or(selector)
-        .parse()
-        .ok();
+    let number = crate::numbering::parse(selector, "TRN-");
     let mut session = conn
         .query_row(
             &format!(
@@ -411,11 +406,7 @@ fn write_attendees(tx: &WriteTx<'_>, session_id: &str, wanted: &[String]) -> Res
 
 fn insert(tx: &WriteTx<'_>, launch_id: &str, uid: &str, s: &Checked) -> Result<String> {
     let id = new_id();
-    let number: u32 = tx.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM training_sessions WHERE launch_id = ?1",
-        [launch_id],
-        |row| row.get(0),
-    )?;
+    let number = crate::numbering::next(tx, "training_sessions", launch_id)?;
     tx.execute(
         "INSERT INTO training_sessions (id, launch_id, number, uid, title, audience, starts_at, ends_at,
             time_zone, place, trainer_contact_id, materials, created_at)
@@ -720,16 +711,7 @@ pub fn import_ics_file(
     path: &std::path::Path,
     default_audience: Audience,
 ) -> Result<TrainingImport> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| path.display().to_string());
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::InvalidInput(format!(
-            "cannot read {}: {e}; check the path and that it is an .ics file",
-            path.display()
-        ))
-    })?;
+    let (name, text) = crate::textfile::read(path, "an iCalendar (.ics) file")?;
     let zone: String = store.conn().query_row(
         "SELECT time_zone FROM launches WHERE id = ?1",
         [launch_id],

@@ -248,11 +248,7 @@ pub fn record(
     let id = new_id();
     let sent_to = channel.map_or("clipboard", |c| c.name.as_str());
     store.write(change, |tx| {
-        let number: u32 = tx.query_row(
-            "SELECT coalesce(max(number), 0) + 1 FROM stakeholder_updates WHERE launch_id = ?1",
-            [launch_id],
-            |row| row.get(0),
-        )?;
+        let number = crate::numbering::next(tx, "stakeholder_updates", launch_id)?;
         tx.execute(
             "INSERT INTO stakeholder_updates (id, launch_id, number, body, channel_id, sent_to, sent_at, sent_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
