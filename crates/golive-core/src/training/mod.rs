@@ -439,7 +439,6 @@ fn insert(tx: &WriteTx<'_>, launch_id: &str, uid: &str, s: &Checked) -> Result<S
             "materials": s.materials, "attendees": s.attendees,
         }),
     )?;
-    feed_kpi(tx, launch_id)?;
     Ok(id)
 }
 
@@ -484,8 +483,7 @@ fn update(tx: &WriteTx<'_>, launch_id: &str, old: &Session, s: &Checked) -> Resu
         action,
         &format!("training:{}", old.id),
         details,
-    )?;
-    feed_kpi(tx, launch_id)
+    )
 }
 
 pub fn add(
@@ -496,7 +494,11 @@ pub fn add(
 ) -> Result<Session> {
     let checked = check(store.conn(), launch_id, input)?;
     let uid = format!("{}@golive", new_id());
-    let id = store.write(change, |tx| insert(tx, launch_id, &uid, &checked))?;
+    let id = store.write(change, |tx| {
+        let id = insert(tx, launch_id, &uid, &checked)?;
+        feed_kpi(tx, launch_id)?;
+        Ok(id)
+    })?;
     get(store.conn(), launch_id, &id)
 }
 
@@ -509,7 +511,10 @@ pub fn edit(
 ) -> Result<Session> {
     let old = get(store.conn(), launch_id, selector)?;
     let checked = check(store.conn(), launch_id, input)?;
-    store.write(change, |tx| update(tx, launch_id, &old, &checked))?;
+    store.write(change, |tx| {
+        update(tx, launch_id, &old, &checked)?;
+        feed_kpi(tx, launch_id)
+    })?;
     get(store.conn(), launch_id, &old.id)
 }
 
@@ -686,7 +691,9 @@ pub fn import_ics(
                 "rescheduled": summary.rescheduled, "updated": summary.updated,
                 "cancelled": summary.cancelled,
             }),
-        )
+        )?;
+        // Once for the whole file, not once per session.
+        feed_kpi(tx, launch_id)
     })?;
     Ok(summary)
 }

@@ -251,8 +251,8 @@ pub fn compose(conn: &Connection, launch_id: &str, now: Timestamp) -> Result<Str
     }
 
     // When the next one comes.
-    let due = super::cadence::due(conn, launch_id, now)?;
-    if let Some(every) = due.every_minutes {
+    // The summary read above knows the cadence already.
+    if let Some(every) = summary.stakeholder_update.every_minutes {
         let next = Timestamp::from_second(now.as_second() + i64::from(every) * 60)
             .unwrap_or(now)
             .to_zoned(zone)
