@@ -53,14 +53,79 @@ pub fn run_if_asked() -> Option<i32> {
             return Some(2);
         }
     };
-    let extensions: Vec<&str> = request.extension.split(',').map(str::trim).collect();
+    match show(&request) {
+        Ok(Some(path)) => {
+            println!("{}", path.display());
+            Some(0)
+        }
+        Ok(None) => Some(1),
+        Err(error) => {
+            eprintln!("golive file picker: {error}");
+            Some(2)
+        }
+    }
+}
+
+fn extensions(request: &PickRequest) -> Vec<&str> {
+    request.extension.split(',').map(str::trim).collect()
+}
+
+/// GTK directly: when Return reaches the location entry while it is still
+/// resolving a typed path, the chooser answers "accepted" with no file. rfd
+/// turned that into a null-pointer read (the picker died with SIGSEGV about
+/// once in forty CI runs); here the dialog simply stays open, as if the
+/// Return had not been pressed, and the person presses it again.
+#[cfg(target_os = "linux")]
+fn show(request: &PickRequest) -> Result<Option<PathBuf>, String> {
+    use gtk::prelude::*;
+    use gtk::{FileChooserAction, FileChooserNative, FileFilter, ResponseType};
+
+    gtk::init().map_err(|e| format!("cannot start GTK: {e}"))?;
+    let action = match request.mode {
+        PickMode::Save => FileChooserAction::Save,
+        PickMode::Open => FileChooserAction::Open,
+    };
+    let dialog = FileChooserNative::new(
+        Some(&request.title),
+        None::<&gtk::Window>,
+        action,
+        None,
+        None,
+    );
+    let filter = FileFilter::new();
+    filter.set_name(Some(&request.kind));
+    for extension in extensions(request) {
+        filter.add_pattern(&format!("*.{extension}"));
+    }
+    dialog.add_filter(filter);
+    if let Some(home) = dirs_home() {
+        dialog.set_current_folder(home);
+    }
+    if let PickMode::Save = request.mode {
+        dialog.set_do_overwrite_confirmation(true);
+        if let Some(name) = &request.default_name {
+            dialog.set_current_name(name);
+        }
+    }
+    loop {
+        if dialog.run() != ResponseType::Accept {
+            return Ok(None);
+        }
+        if let Some(path) = dialog.filename() {
+            return Ok(Some(path));
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn show(request: &PickRequest) -> Result<Option<PathBuf>, String> {
     let mut dialog = rfd::FileDialog::new()
         .set_title(&request.title)
-        .add_filter(&request.kind, &extensions);
+        .add_filter(&request.kind, &extensions(request));
     if let Some(home) = dirs_home() {
         dialog = dialog.set_directory(home);
     }
-    let picked = match request.mode {
+    Ok(match request.mode {
         PickMode::Save => {
             if let Some(name) = &request.default_name {
                 dialog = dialog.set_file_name(name);
@@ -68,14 +133,7 @@ pub fn run_if_asked() -> Option<i32> {
             dialog.save_file()
         }
         PickMode::Open => dialog.pick_file(),
-    };
-    match picked {
-        Some(path) => {
-            println!("{}", path.display());
-            Some(0)
-        }
-        None => Some(1),
-    }
+    })
 }
 
 fn dirs_home() -> Option<PathBuf> {
