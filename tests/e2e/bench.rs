@@ -189,7 +189,11 @@ async fn frame_times(app: &App, during: std::time::Duration) -> Vec<f64> {
     stop_recording_frames(app).await
 }
 
+/// NaN (printed "NaN") when nothing was recorded.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
@@ -338,12 +342,17 @@ async fn bench_live_log_during_a_fast_run() {
         }
     };
     let shown = started.elapsed();
-    let (dialog, frames) = stop_recording_frames_split(&app, dialog_gone).await;
+    let (dialog, after_dialog) = stop_recording_frames_split(&app, dialog_gone).await;
+    // The run may end before the dialog has closed (it takes well under a
+    // second here), so the figure is every frame from opening the run
+    // dialog until the log shows every line: what the person sees.
+    let mut frames = [dialog.as_slice(), after_dialog.as_slice()].concat();
+    frames.sort_by(f64::total_cmp);
     let at = |p: f64| percentile(&frames, p);
     app.screenshot("91-bench-live-log").await;
     app.quit().await;
     println!(
-        "live log view during a 1,000,000-line run ({} frames from the run dialog closing until every line was in the view, {:.1} s after Start)",
+        "live log view during a 1,000,000-line run ({} frames from opening the run dialog until every line was in the view, {:.1} s after Start)",
         frames.len(),
         shown.as_secs_f64()
     );
@@ -354,10 +363,13 @@ async fn bench_live_log_during_a_fast_run() {
         at(1.0),
     );
     println!(
-        "  the run dialog before it (opening, Start, closing; {} frames): p50 {:.1} ms, max {:.1} ms",
+        "  of these, with the run dialog open or closing ({} frames): p50 {:.1} ms, max {:.1} ms; after it ({} frames): p50 {:.1} ms, max {:.1} ms",
         dialog.len(),
         percentile(&dialog, 0.5),
-        percentile(&dialog, 1.0)
+        percentile(&dialog, 1.0),
+        after_dialog.len(),
+        percentile(&after_dialog, 0.5),
+        percentile(&after_dialog, 1.0)
     );
     println!(
         "  for scale, the same window with no run: idle p95 {:.1} ms; one text changing every frame p50 {:.1} ms, p95 {:.1} ms",

@@ -33,6 +33,8 @@ const BATCH_WINDOW: Duration = Duration::from_millis(25);
 const BATCH_MAX: usize = 20_000;
 /// How often the control loop looks for a cancel request in the store.
 const CANCEL_POLL: Duration = Duration::from_millis(100);
+/// How often the control loop looks whether the program has exited.
+const EXIT_POLL: Duration = Duration::from_millis(10);
 /// How long output may still arrive after the process group is gone.
 const DRAIN: Duration = Duration::from_secs(2);
 
@@ -325,6 +327,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
     let started = Instant::now();
     let mut next_poll = Instant::now();
     let mut stopping: Option<Stopping> = None;
+    let mut ended_readers = 0;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -376,7 +379,16 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
             }
             Some(_) => {}
         }
-        std::thread::sleep(Duration::from_millis(10));
+        // The output ending is the usual sign that the program is exiting:
+        // look at once instead of at the next tick (a fast run's whole
+        // wall time is a few of them).
+        match done_rx.recv_timeout(EXIT_POLL) {
+            Ok(()) => ended_readers += 1,
+            Err(RecvTimeoutError::Timeout) => {}
+            // Both streams have ended; the exit follows within moments
+            // (or the program closed them and goes on: then this polls).
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(2)),
+        }
     };
 
     // The program is gone; processes it started may not be. They hold its
@@ -411,7 +423,6 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
 
     // The readers end when the last writer of the pipes is gone.
     let drain_until = Instant::now() + DRAIN;
-    let mut ended_readers = 0;
     while ended_readers < readers.len() {
         let left = drain_until.saturating_duration_since(Instant::now());
         match done_rx.recv_timeout(left) {
