@@ -213,6 +213,26 @@ async fn the_gate_a_deploy_with_its_live_log_a_broken_build_and_the_rollback() {
     for action in ["run.start", "run.end", "run.validation", "trigger.add"] {
         assert!(audit.contains(action), "{action} is in the record");
     }
+
+    // The history narrows to the rollbacks: deploys and validations leave it.
+    app.find("[data-testid=history-row][data-action=deploy]")
+        .await;
+    app.select_value("[data-testid=history-action]", "rollback")
+        .await;
+    app.gone("[data-testid=history-row][data-action=deploy]")
+        .await;
+    app.gone("[data-testid=history-row][data-action=validation]")
+        .await;
+    app.find("[data-testid=history-row][data-action=rollback]")
+        .await;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=history-row]').scrollIntoView({ block: 'center' });",
+            vec![],
+        )
+        .await
+        .expect("scroll to the history");
+    app.screenshot("deploy-history-rollbacks").await;
     app.quit().await;
 }
 
