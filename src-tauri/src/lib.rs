@@ -8,6 +8,7 @@ mod deploy;
 mod error;
 pub mod file_picker;
 mod health;
+pub mod rendering;
 mod state;
 mod store_changes;
 

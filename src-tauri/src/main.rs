@@ -10,5 +10,7 @@ fn main() {
     if let Some(status) = golive_desktop::demo_script::run_if_asked() {
         std::process::exit(status);
     }
+    // Before any thread starts: this may start the program again.
+    golive_desktop::rendering::prefer_cpu_painting_without_gpu();
     golive_desktop::run();
 }

@@ -118,6 +118,11 @@ pub struct App {
 }
 
 impl App {
+    /// The folder the app's XDG data, config and cache live under.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
     pub async fn start(store: &Path) -> App {
         App::start_with_env(store, &[]).await
     }

@@ -14,6 +14,7 @@ mod launches;
 mod people;
 mod plan_and_people;
 mod readiness;
+mod rendering;
 mod risks;
 mod store_errors;
 mod training;
