@@ -70,11 +70,12 @@ fn extensions(request: &PickRequest) -> Vec<&str> {
     request.extension.split(',').map(str::trim).collect()
 }
 
-/// GTK directly: when Return reaches the location entry while it is still
-/// resolving a typed path, the chooser answers "accepted" with no file. rfd
-/// turned that into a null-pointer read (the picker died with SIGSEGV about
-/// once in forty CI runs); here the dialog simply stays open, as if the
-/// Return had not been pressed, and the person presses it again.
+/// GTK directly: GTK may answer "accepted" while no file is chosen (its
+/// `gtk_file_chooser_get_filename` is documented to return NULL then), and
+/// rfd 0.17 reads that name without checking for NULL. That fits the one
+/// SIGSEGV of the picker seen in CI, right after a typed path and Return;
+/// it did not happen again here in 60 tries. Here an acceptance without a
+/// file keeps the dialog open, as if Return had not been pressed.
 #[cfg(target_os = "linux")]
 fn show(request: &PickRequest) -> Result<Option<PathBuf>, String> {
     use gtk::prelude::*;
