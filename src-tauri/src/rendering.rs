@@ -39,7 +39,7 @@ pub fn prefer_cpu_painting_without_gpu() {
 
 /// Whether a GPU is there to paint with: a DRM render node.
 #[cfg(target_os = "linux")]
-fn has_render_node() -> bool {
+pub fn has_render_node() -> bool {
     std::fs::read_dir("/dev/dri")
         .map(|entries| {
             entries

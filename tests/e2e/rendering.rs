@@ -22,16 +22,6 @@ fn webview_environments(app: &App) -> Vec<String> {
     found
 }
 
-fn has_render_node() -> bool {
-    std::fs::read_dir("/dev/dri")
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-        })
-        .unwrap_or(false)
-}
-
 #[tokio::test]
 async fn without_a_gpu_the_webview_paints_on_the_cpu() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -48,7 +38,7 @@ async fn without_a_gpu_the_webview_paints_on_the_cpu() {
     });
     assert_eq!(
         cpu,
-        !has_render_node(),
+        !golive_desktop::rendering::has_render_node(),
         "CPU painting exactly when there is no render node"
     );
     app.screenshot("rendering-first-run").await;
