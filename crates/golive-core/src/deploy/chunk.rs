@@ -6,6 +6,11 @@
 //! Sequence numbers are implied: the row's `first_seq` plus the line's
 //! place in it. Three bytes or so per line on top of the text keep a fast
 //! run's writes small.
+//!
+//! A row of a kilobyte or more is stored LZ4-compressed when that saves at
+//! least an eighth ([`pack`]; the row's `packed` column says so): output
+//! text compresses several times over, and writing a fraction of the bytes
+//! is what lets storing keep pace with a program printing a million lines.
 
 use std::borrow::Cow;
 
@@ -86,6 +91,43 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
         }
     }
     None
+}
+
+/// Rows smaller than this are stored as they are: compressing saves little.
+const PACK_FROM: usize = 1024;
+
+/// No row unpacks to more than this (the longest line is stored in pieces
+/// of [`super::lines::MAX_LINE`]); a damaged size claiming more is refused
+/// rather than allocated.
+const MAX_UNPACKED: usize = 64 * 1024 * 1024;
+
+/// The bytes to store for a batch, and whether they are packed.
+pub fn pack(bytes: &[u8]) -> (Cow<'_, [u8]>, bool) {
+    if bytes.len() >= PACK_FROM {
+        let packed = lz4_flex::block::compress_prepend_size(bytes);
+        if packed.len() <= bytes.len() - bytes.len() / 8 {
+            return (Cow::Owned(packed), true);
+        }
+    }
+    (Cow::Borrowed(bytes), false)
+}
+
+/// A stored row's bytes in the form [`decode`] reads.
+pub fn unpack(stored: &[u8], packed: bool) -> Result<Cow<'_, [u8]>> {
+    if !packed {
+        return Ok(Cow::Borrowed(stored));
+    }
+    let damaged =
+        || Error::Internal("a stored run output row is damaged (it does not unpack)".into());
+    let (size, body) = lz4_flex::block::uncompressed_size(stored).map_err(|_| damaged())?;
+    if size > MAX_UNPACKED {
+        return Err(damaged());
+    }
+    let mut out = vec![0; size];
+    match lz4_flex::block::decompress_into(body, &mut out) {
+        Ok(n) if n == size => Ok(Cow::Owned(out)),
+        _ => Err(damaged()),
+    }
 }
 
 /// One line read in place from a batch or a stored row.
@@ -255,5 +297,60 @@ mod tests {
         .unwrap();
         assert_eq!(some, [12, 13]);
         assert!(decode(&bytes[..bytes.len() - 1], 10, 0, |_| true).is_err());
+    }
+
+    #[test]
+    fn large_rows_are_packed_small_and_incompressible_ones_are_not_and_damage_is_reported() {
+        let mut text = Batch::default();
+        for i in 0..2_000 {
+            text.push(
+                Stream::Stdout,
+                1_700_000_000_000 + i,
+                &format!("line {i} of a deployment"),
+            );
+        }
+        let (stored, packed) = pack(text.bytes());
+        assert!(packed);
+        assert!(
+            stored.len() * 4 < text.bytes().len(),
+            "{} of {}",
+            stored.len(),
+            text.bytes().len()
+        );
+        assert_eq!(unpack(&stored, true).unwrap(), text.bytes());
+
+        let mut small = Batch::default();
+        small.push(Stream::Stderr, 1_700_000_000_000, "one short line");
+        assert_eq!(pack(small.bytes()), (Cow::Borrowed(small.bytes()), false));
+        assert_eq!(unpack(small.bytes(), false).unwrap(), small.bytes());
+
+        // Bytes that do not compress (a pseudo-random line) stay as they are.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let noise: String = (0..4_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from(b'!' + (state % 90) as u8)
+            })
+            .collect();
+        let mut random = Batch::default();
+        random.push(Stream::Stdout, 1_700_000_000_000, &noise);
+        assert!(!pack(random.bytes()).1);
+
+        // A cut row, a flipped byte and a size claiming gigabytes are damage, not a panic.
+        assert!(unpack(&stored[..stored.len() - 10], true).is_err());
+        let mut huge = stored.to_vec();
+        huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(unpack(&huge, true).is_err());
+        // LZ4 has no checksum, so a flipped byte may unpack to other text
+        // (the record's signature catches that); it must never panic.
+        for at in [4, 5, 40, stored.len() / 2, stored.len() - 1] {
+            let mut flipped = stored.to_vec();
+            flipped[at] ^= 0xff;
+            if let Ok(bytes) = unpack(&flipped, true) {
+                let _ = decode(&bytes, 0, 0, |_| true);
+            }
+        }
     }
 }

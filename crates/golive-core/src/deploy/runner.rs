@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
-use super::chunk::Batch;
+use super::chunk::{self, Batch};
 use super::lines::LineSplitter;
 use super::mask::Masker;
 use super::process::{self, Signal};
@@ -214,16 +214,18 @@ fn store_window(
 ) -> rusqlite::Result<()> {
     let tx = conn.unchecked_transaction()?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO run_output (run, first_seq, last_seq, lines) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO run_output (run, first_seq, last_seq, lines, packed) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     let mut seq = first_seq;
     for batch in window {
         let count = batch.len() as u64;
+        let (bytes, packed) = chunk::pack(batch.bytes());
         insert.execute(params![
             key,
             seq as i64,
             (seq + count - 1) as i64,
-            batch.bytes()
+            bytes,
+            packed
         ])?;
         seq += count;
     }

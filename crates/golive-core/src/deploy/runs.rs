@@ -674,7 +674,7 @@ fn scan(
     let key = log_key(conn, run_id)?;
     // From the row holding `from` on: rows hold consecutive lines.
     let mut stmt = conn.prepare_cached(
-        "SELECT first_seq, lines FROM run_output
+        "SELECT first_seq, lines, packed FROM run_output
          WHERE run = ?1 AND first_seq >= coalesce(
              (SELECT max(first_seq) FROM run_output WHERE run = ?1 AND first_seq <= ?2), 0)
          ORDER BY first_seq",
@@ -684,7 +684,8 @@ fn scan(
     while going && let Some(row) = rows.next()? {
         let first: i64 = row.get(0)?;
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-        chunk::decode(bytes, first as u64, from, |line| {
+        let bytes = chunk::unpack(bytes, row.get(2)?)?;
+        chunk::decode(&bytes, first as u64, from, |line| {
             going = each(line);
             going
         })?;
@@ -752,14 +753,16 @@ pub fn lines(conn: &Connection, run_id: &str, from: u64, limit: u32) -> Result<V
 /// the other streams), for download and `golive run show --log`.
 pub fn write_log(conn: &Connection, run_id: &str, out: &mut dyn std::io::Write) -> Result<()> {
     let key = log_key(conn, run_id)?;
-    let mut stmt =
-        conn.prepare("SELECT first_seq, lines FROM run_output WHERE run = ?1 ORDER BY first_seq")?;
+    let mut stmt = conn.prepare(
+        "SELECT first_seq, lines, packed FROM run_output WHERE run = ?1 ORDER BY first_seq",
+    )?;
     let mut rows = stmt.query([key])?;
     let mut failed = None;
     while let Some(row) = rows.next()? {
         let first: i64 = row.get(0)?;
         let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-        chunk::decode(bytes, first as u64, 0, |line| {
+        let bytes = chunk::unpack(bytes, row.get(2)?)?;
+        chunk::decode(&bytes, first as u64, 0, |line| {
             let written = match line.stream {
                 Stream::Stdout => writeln!(out, "{}", line.text()),
                 Stream::Stderr => writeln!(out, "[stderr] {}", line.text()),
