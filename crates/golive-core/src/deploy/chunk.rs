@@ -27,6 +27,15 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Room for about `bytes` of output text as lines (a few bytes a line
+    /// are added), so building the batch of one read does not reallocate.
+    pub fn for_text(bytes: usize) -> Batch {
+        Batch {
+            bytes: Vec::with_capacity(bytes + bytes / 4 + 16),
+            ..Batch::default()
+        }
+    }
+
     pub fn push(&mut self, stream: Stream, at_ms: i64, text: &str) {
         let since = self
             .last_ms

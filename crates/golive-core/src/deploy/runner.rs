@@ -554,7 +554,7 @@ fn read_stream(
                     Ok(n) => {
                         // The lines of one read share its time.
                         let at_ms = now_ms();
-                        let mut batch = Batch::default();
+                        let mut batch = Batch::for_text(n);
                         splitter.feed(&buffer[..n], &mut |text| batch.push(stream, at_ms, text));
                         if !log.batch(batch) {
                             return;
