@@ -215,8 +215,15 @@ fn a_production_deploy_is_gated_confirmed_and_overridable_with_a_reason() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // First the copy of the store taken before the run, then the start.
+    let backed_up = objects[0]["line"]["text"].as_str().unwrap();
     assert!(
-        objects[0]["line"]["text"]
+        backed_up.starts_with("the store was backed up before this run to ")
+            && backed_up.contains("-before-run.db"),
+        "{backed_up}"
+    );
+    assert!(
+        objects[1]["line"]["text"]
             .as_str()
             .unwrap()
             .starts_with("started true")
@@ -284,7 +291,8 @@ fn a_golive_killed_mid_run_leaves_an_interrupted_run_with_its_lines_and_the_grou
         .filter(|l| l["stream"] == "stdout")
         .map(|l| l["text"].as_str().unwrap())
         .collect();
-    assert!(lines.len() as i64 >= stored - 1);
+    // The stored count includes golive's two notes (the backup, the start).
+    assert!(lines.len() as i64 >= stored - 2);
     for (i, line) in lines.iter().enumerate() {
         assert_eq!(
             *line,

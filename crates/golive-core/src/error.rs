@@ -55,6 +55,10 @@ pub enum Error {
         found: usize,
         known: usize,
     },
+    #[error(
+        "cannot keep the store {path} there: its folder is on a network filesystem ({fstype}), where SQLite's locking does not hold and two writers could corrupt the store without noticing. Keep the store on a local disk (the default folder is one) and share the exported record instead."
+    )]
+    NetworkFilesystem { path: String, fstype: String },
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(
@@ -74,7 +78,9 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::Conflict(_) => ErrorCode::Conflict,
-            Error::StoreUnavailable { .. } => ErrorCode::StoreUnavailable,
+            Error::StoreUnavailable { .. } | Error::NetworkFilesystem { .. } => {
+                ErrorCode::StoreUnavailable
+            }
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
             Error::Template(_) => ErrorCode::InvalidTemplate,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,

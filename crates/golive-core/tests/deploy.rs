@@ -290,7 +290,11 @@ fn the_log_is_searched_ignoring_case_in_any_script() {
     let lines = s.lines(&run);
     let seq_of = |text: &str| lines.iter().find(|l| l.text == text).unwrap().seq;
     // golive's own first line names the program and its arguments, so it matches too.
-    let started = lines[0].seq;
+    let started = lines
+        .iter()
+        .find(|l| l.stream == Stream::Golive && l.text.starts_with("started "))
+        .unwrap()
+        .seq;
     let found = runs::search(conn, &run.id, "München", 10).unwrap();
     assert_eq!(
         found.seqs,

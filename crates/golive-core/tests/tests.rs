@@ -1,6 +1,7 @@
 //! Integration tests of the core, against real SQLite files in temp folders.
 
 mod audit;
+mod backup;
 mod deploy;
 mod directory;
 mod escalation;

@@ -205,6 +205,28 @@ fn add(window: &mut Vec<Batch>, lines: Batch) {
     }
 }
 
+/// Stores one line of golive's own as the run's next line, before its
+/// program starts (the writer numbers its lines after it), and hands it to
+/// the sink.
+pub fn store_note(
+    conn: &Connection,
+    run: &Run,
+    text: &str,
+    sink: &dyn RunSink,
+) -> crate::Result<()> {
+    let key = runs::log_key(conn, &run.id)?;
+    let first: i64 = conn.query_row(
+        "SELECT coalesce(max(last_seq), 0) + 1 FROM run_output WHERE run = ?1",
+        [key],
+        |row| row.get(0),
+    )?;
+    let mut note = Batch::default();
+    note.push(Stream::Golive, now_ms(), text);
+    store_window(conn, key, first as u64, std::slice::from_ref(&note))?;
+    sink.lines(&run.id, note.lines(first as u64));
+    Ok(())
+}
+
 /// Commits the batches of a window, lines numbered from `first_seq`.
 fn store_window(
     conn: &Connection,

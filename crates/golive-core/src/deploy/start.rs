@@ -26,6 +26,7 @@ use crate::health::credentials::{self, Credential};
 use crate::health::probe::{ProbeVerdict, Prober};
 use crate::health::{monitors, record, sweep};
 use crate::secrets;
+use crate::store::backup::{self, BackupKind};
 use crate::store::{OpenMode, Store};
 use crate::{Error, Result, format_timestamp, launch};
 
@@ -292,6 +293,12 @@ fn execute(
     let run = runs::begin(store, &change(actor), trigger, start)?;
     tracing::info!(run = %run.id, trigger = %trigger.name, environment = %trigger.environment, "run started");
     started(&run);
+    runner::store_note(
+        store.conn(),
+        &run,
+        &backup_before(store_path),
+        sink.as_ref(),
+    )?;
     let launch = launch::get(store.conn(), &run.launch_id)?;
     let mut golive_vars = golive_env(&launch.name, &run);
     if run.action == Action::Rollback {
@@ -355,6 +362,25 @@ fn execute(
     let run = runs::finish(store, &change(actor), &run.id, &ended)?;
     tracing::info!(run = %run.id, state = run.state.key(), "run ended");
     Ok(run)
+}
+
+/// Copies the store before the run, so its state from just before can be
+/// restored. A failed copy is said in the run's log but does not stop the
+/// run: a rollback must not wait on golive's own disk.
+fn backup_before(store_path: &Path) -> String {
+    let started = std::time::Instant::now();
+    match backup::create(store_path, BackupKind::BeforeRun, Timestamp::now()) {
+        Ok(copy) => format!(
+            "the store was backed up before this run to {} ({:.1} MB, {:.1} s)",
+            copy.path,
+            copy.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "the store could not be backed up before a run");
+            format!("the store could not be backed up before this run ({error}); the run goes on")
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -13,6 +13,9 @@ use rusqlite_migration::{M, Migrations};
 use crate::actor::Change;
 use crate::{Error, Result, audit};
 
+pub mod backup;
+pub mod location;
+
 /// Append-only: a released migration is never edited, only followed by a
 /// new one (checked by `migrations_are_valid` in the tests).
 const MIGRATION_SQL: &[&str] = &[
@@ -80,6 +83,16 @@ impl Store {
                     folder.display()
                 ))
             })?;
+        }
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let Some(fstype) = location::network_filesystem(folder) {
+            return Err(Error::NetworkFilesystem {
+                path: path.display().to_string(),
+                fstype,
+            });
         }
         let mut conn = connect(path).map_err(|e| unavailable(e.to_string()))?;
         let found: usize = conn
