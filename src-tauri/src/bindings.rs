@@ -63,6 +63,8 @@ fn export_all(dir: &Path) {
         golive_core::training::TrainingImport::export_all(cfg),
         crate::commands::updates::UpdatesOverview::export_all(cfg),
         golive_core::updates::ChannelKind::export_all(cfg),
+        crate::commands::backups::Backups::export_all(cfg),
+        golive_core::store::backup::Restored::export_all(cfg),
         golive_core::risks::Risk::export_all(cfg),
         golive_core::risks::RiskInput::export_all(cfg),
         crate::commands::feedback::FeedbackOverview::export_all(cfg),

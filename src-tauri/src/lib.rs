@@ -2,6 +2,7 @@
 //! arguments, call one core function and convert the result; no business
 //! rules live here.
 
+mod backups;
 mod commands;
 pub mod demo_script;
 mod deploy;
@@ -15,6 +16,7 @@ mod store_changes;
 pub use error::CommandError;
 
 use state::AppState;
+use tauri::Manager;
 
 pub fn run() {
     let _log = golive_core::logging::init("golive-desktop");
@@ -27,6 +29,10 @@ pub fn run() {
             store_changes::watch(app.handle().clone());
             deploy::recover(app.handle());
             health::start(app.handle().clone());
+            let state = app.state::<AppState>();
+            if state.store().is_some() {
+                backups::keep_daily(state.store_path.clone());
+            }
             Ok(())
         })
         .manage(state)
@@ -84,6 +90,11 @@ pub fn run() {
             commands::updates::add_update_channel,
             commands::updates::remove_update_channel,
             commands::updates::set_update_cadence,
+            commands::backups::list_backups,
+            commands::backups::create_backup,
+            commands::backups::set_backup_keep,
+            commands::backups::check_backup,
+            commands::backups::restore_backup,
             commands::risks::list_risks,
             commands::risks::save_risk,
             commands::risks::remove_risk,

@@ -3,6 +3,7 @@
 //! provides (`make test` runs them under Xvfb). Screenshots of every screen
 //! go to `target/e2e-artifacts/`.
 
+mod backups;
 mod bench;
 mod deploy;
 mod driver;

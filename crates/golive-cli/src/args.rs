@@ -234,6 +234,16 @@ pub enum Command {
     },
     /// Check the audit chain; exit 0 when intact, 1 when broken
     Verify,
+    /// Copy the store now (into the backups folder beside it, or --to FILE); `backup list`, `backup keep N`
+    Backup(BackupArgs),
+    /// Put a copy of the store back: checked first (integrity, references, schema), the store as it is saved first
+    Restore {
+        /// The copy to restore (a file from `golive backup list`)
+        file: std::path::PathBuf,
+        /// Replace the store without asking
+        #[arg(long)]
+        yes: bool,
+    },
     /// Show or set the display name and role recorded with your changes
     Profile {
         #[arg(long)]
@@ -1293,4 +1303,22 @@ pub enum FeedbackCommand {
     Import { file: PathBuf },
     /// Counts, open entries, mean resolution time, user-reported issue rate
     Stats,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
+    /// Write the copy to this file instead of the backups folder
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// The copies in the backups folder, newest first
+    List,
+    /// How many automatic copies of each kind (before a run, daily) are kept
+    Keep { count: u32 },
 }

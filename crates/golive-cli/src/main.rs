@@ -5,6 +5,7 @@
 //! missing store, …).
 
 mod args;
+mod backup;
 mod deploy;
 mod feedback;
 mod health;
@@ -333,6 +334,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
+        Command::Backup(args) => backup::backup_command(&mut cx, args)?,
+        Command::Restore { file, yes } => backup::restore_command(&mut cx, &file, yes)?,
         Command::Profile { name, role } => {
             let actor = cx.change.actor.clone();
             let shown = if name.is_some() || role.is_some() {

@@ -3,6 +3,7 @@
 //! granted in `src-tauri/capabilities/main.json`. This module holds the app
 //! and launch commands; the others are grouped by feature.
 
+pub mod backups;
 pub mod decision;
 pub mod deploy;
 pub mod feedback;

@@ -69,3 +69,20 @@ export function shortDate(date: string): string {
   if (Number.isNaN(parsed.getTime())) return date;
   return dayMonth.format(parsed);
 }
+
+const machineTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** A stored UTC timestamp as "2 Dec 2026, 10:00:05" in this computer's time
+ * zone (for things of the store, such as backups, not of one launch). */
+export function machineDateTime(stored: string): string {
+  const date = new Date(stored);
+  return Number.isNaN(date.getTime()) ? stored : machineTime.format(date);
+}

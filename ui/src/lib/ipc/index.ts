@@ -76,6 +76,10 @@ import type { Channel as ChatChannel } from './bindings/Channel';
 import type { ChannelKind } from './bindings/ChannelKind';
 import type { PhaseCadence } from './bindings/PhaseCadence';
 import type { UpdateDue } from './bindings/UpdateDue';
+import type { Backups } from './bindings/Backups';
+import type { Backup } from './bindings/Backup';
+import type { StoreSummary } from './bindings/StoreSummary';
+import type { Restored } from './bindings/Restored';
 import type { Risk } from './bindings/Risk';
 import type { RiskInput } from './bindings/RiskInput';
 import type { FeedbackOverview } from './bindings/FeedbackOverview';
@@ -154,6 +158,7 @@ export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter,
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
 export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
 export type { Risk, RiskInput };
+export type { Backups, Backup, StoreSummary, Restored };
 export type { FeedbackOverview, Feedback, FeedbackInput, FeedbackImport, FeedbackStatus };
 export type { FeedbackKind } from './bindings/FeedbackKind';
 export type { FeedbackStats } from './bindings/FeedbackStats';
@@ -302,6 +307,15 @@ export const ipc = {
   removeUpdateChannel: (launchId: string, channel: string) => call<null>('remove_update_channel', { launchId, channel }),
   setUpdateCadence: (launchId: string, phase: string, everyMinutes: number | null) =>
     call<PhaseCadence>('set_update_cadence', { launchId, phase, everyMinutes }),
+
+  listBackups: () => call<Backups>('list_backups'),
+  /** A copy of the store now, into the backups folder. */
+  createBackup: () => call<Backup>('create_backup'),
+  setBackupKeep: (count: number) => call<null>('set_backup_keep', { count }),
+  /** What a file holds, checked as a restore checks it; nothing changes. */
+  checkBackup: (path: string) => call<StoreSummary>('check_backup', { path }),
+  /** Replaces the store with the copy at `path` (the store as it was is saved first). */
+  restoreBackup: (path: string) => call<Restored>('restore_backup', { path }),
 
   listRisks: (launchId: string) => call<Risk[]>('list_risks', { launchId }),
   /** Adds a risk, or saves `risk`'s new state. */
