@@ -31,7 +31,7 @@ pub fn run() {
             health::start(app.handle().clone());
             let state = app.state::<AppState>();
             if state.store().is_some() {
-                backups::keep_daily(state.store_path.clone());
+                backups::keep_daily(app.handle().clone(), state.store_path.clone());
             }
             Ok(())
         })

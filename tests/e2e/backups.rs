@@ -55,6 +55,9 @@ async fn back_up_then_restore_a_copy_after_seeing_what_it_holds() {
     // A later change, made in the window.
     app.click("[data-testid=nav-readiness]").await;
     app.click("[data-testid=toggle-PRE-08]").await;
+    app.find("[data-testid=note-dialog]").await;
+    app.click("[data-testid=note-confirm]").await;
+    app.gone("[data-testid=note-dialog]").await;
     app.wait_for_attr(
         "[data-testid=item-PRE-08]",
         "data-status",

@@ -215,15 +215,15 @@ fn a_production_deploy_is_gated_confirmed_and_overridable_with_a_reason() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // First the copy of the store taken before the run, then the start.
-    let backed_up = objects[0]["line"]["text"].as_str().unwrap();
+    // The start first; last, the copy of the store taken as the run began.
+    let backed_up = objects[objects.len() - 2]["line"]["text"].as_str().unwrap();
     assert!(
-        backed_up.starts_with("the store was backed up before this run to ")
+        backed_up.starts_with("the store as it was when this run started is backed up in ")
             && backed_up.contains("-before-run.db"),
         "{backed_up}"
     );
     assert!(
-        objects[1]["line"]["text"]
+        objects[0]["line"]["text"]
             .as_str()
             .unwrap()
             .starts_with("started true")
@@ -291,8 +291,8 @@ fn a_golive_killed_mid_run_leaves_an_interrupted_run_with_its_lines_and_the_grou
         .filter(|l| l["stream"] == "stdout")
         .map(|l| l["text"].as_str().unwrap())
         .collect();
-    // The stored count includes golive's two notes (the backup, the start).
-    assert!(lines.len() as i64 >= stored - 2);
+    // The stored count includes golive's note of the start.
+    assert!(lines.len() as i64 >= stored - 1);
     for (i, line) in lines.iter().enumerate() {
         assert_eq!(
             *line,

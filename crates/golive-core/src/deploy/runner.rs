@@ -25,6 +25,13 @@ use super::triggers::CommandSpec;
 use super::{RunSink, RunState, Stream};
 use crate::store;
 
+/// A read shorter than this found the pipe nearly empty: the reader waits
+/// [`GATHER`] before the next, so a program printing line by line costs a
+/// wake-up per few hundred lines, not per line. A program printing fast
+/// fills whole reads and never waits.
+const SMALL_READ: usize = 16 * 1024;
+const GATHER: Duration = Duration::from_millis(2);
+
 /// How long a process group gets between TERM and KILL.
 pub const GRACE: Duration = Duration::from_secs(5);
 /// Lines are committed in batches at most this far apart…
@@ -580,6 +587,12 @@ fn read_stream(
                         splitter.feed(&buffer[..n], &mut |text| batch.push(stream, at_ms, text));
                         if !log.batch(batch) {
                             return;
+                        }
+                        if n < SMALL_READ {
+                            // A program writing a line at a time (unbuffered
+                            // stderr) would wake this thread and the writer
+                            // for every few lines: let some gather first.
+                            std::thread::sleep(GATHER);
                         }
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

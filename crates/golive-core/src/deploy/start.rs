@@ -293,12 +293,16 @@ fn execute(
     let run = runs::begin(store, &change(actor), trigger, start)?;
     tracing::info!(run = %run.id, trigger = %trigger.name, environment = %trigger.environment, "run started");
     started(&run);
-    runner::store_note(
-        store.conn(),
-        &run,
-        &backup_before(store_path),
-        sink.as_ref(),
-    )?;
+    // The copy is taken beside the run, not before it: on a large store it
+    // takes seconds a rollback should not wait for. It reads the store as
+    // it was when the copy began, before most of the program's output.
+    let note_sink = sink.clone();
+    let backing_up = {
+        let path = store_path.to_path_buf();
+        std::thread::Builder::new()
+            .name("golive-run-backup".into())
+            .spawn(move || backup_before(&path))
+    };
     let launch = launch::get(store.conn(), &run.launch_id)?;
     let mut golive_vars = golive_env(&launch.name, &run);
     if run.action == Action::Rollback {
@@ -359,26 +363,35 @@ fn execute(
             )
         }
     };
+    let note = match backing_up {
+        Ok(thread) => thread.join().unwrap_or_else(|_| {
+            "the store could not be backed up for this run (the copy stopped unexpectedly)".into()
+        }),
+        Err(e) => {
+            format!("the store could not be backed up for this run (no thread for the copy: {e})")
+        }
+    };
+    runner::store_note(store.conn(), &run, &note, note_sink.as_ref())?;
     let run = runs::finish(store, &change(actor), &run.id, &ended)?;
     tracing::info!(run = %run.id, state = run.state.key(), "run ended");
     Ok(run)
 }
 
-/// Copies the store before the run, so its state from just before can be
-/// restored. A failed copy is said in the run's log but does not stop the
-/// run: a rollback must not wait on golive's own disk.
+/// Copies the store as the run starts, so its state from just before can be
+/// restored; the result is the run's last line. A failed copy is said there
+/// but does not stop the run: a rollback must not wait on golive's own disk.
 fn backup_before(store_path: &Path) -> String {
     let started = std::time::Instant::now();
     match backup::create(store_path, BackupKind::BeforeRun, Timestamp::now()) {
         Ok(copy) => format!(
-            "the store was backed up before this run to {} ({:.1} MB, {:.1} s)",
+            "the store as it was when this run started is backed up in {} ({:.1} MB, {:.1} s)",
             copy.path,
             copy.bytes as f64 / 1e6,
             started.elapsed().as_secs_f64()
         ),
         Err(error) => {
             tracing::warn!(%error, "the store could not be backed up before a run");
-            format!("the store could not be backed up before this run ({error}); the run goes on")
+            format!("the store could not be backed up for this run ({error}); the run went on")
         }
     }
 }

@@ -429,6 +429,11 @@ export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
   return listen('store-changed', () => handler());
 }
 
+/** Calls `handler` after the app took a copy of the store by itself (the day's copy). */
+export function onBackupsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen('backups-changed', () => handler());
+}
+
 /** Calls `handler` after the app stored new probe results or alert changes. */
 export function onHealthChanged(handler: () => void): Promise<UnlistenFn> {
   return listen('health-changed', () => handler());
