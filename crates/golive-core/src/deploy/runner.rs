@@ -212,8 +212,8 @@ fn add(window: &mut Vec<Batch>, lines: Batch) {
     }
 }
 
-/// Stores one line of golive's own as the run's next line, before its
-/// program starts (the writer numbers its lines after it), and hands it to
+/// Stores one line of golive's own as the run's next line, outside the
+/// log writer (before it starts or after it has finished), and hands it to
 /// the sink.
 pub fn store_note(
     conn: &Connection,

@@ -371,7 +371,10 @@ fn execute(
             format!("the store could not be backed up for this run (no thread for the copy: {e})")
         }
     };
-    runner::store_note(store.conn(), &run, &note, note_sink.as_ref())?;
+    // The run's end is recorded whatever happens to this line.
+    if let Err(error) = runner::store_note(store.conn(), &run, &note, note_sink.as_ref()) {
+        tracing::warn!(run = %run.id, %error, %note, "the backup note could not be stored");
+    }
     let run = runs::finish(store, &change(actor), &run.id, &ended)?;
     tracing::info!(run = %run.id, state = run.state.key(), "run ended");
     Ok(run)
