@@ -7,6 +7,7 @@ mod endpoints;
 mod generate;
 mod health;
 mod measure;
+mod workload;
 
 use std::path::PathBuf;
 
@@ -55,6 +56,25 @@ enum Command {
         #[arg(long)]
         count: u64,
     },
+    /// Only the record figures: export of the large store as a signed bundle, and verifying it
+    Record {
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
+    /// (Used by the kill -9 test.) Create STORE with a launch, monitors and a trigger
+    #[command(hide = true)]
+    WorkloadSetup {
+        #[arg(long)]
+        store: PathBuf,
+    },
+    /// (Used by the kill -9 test.) Ticks, sign-offs, run lines and probe results on STORE until killed, each acknowledged after its commit
+    #[command(hide = true)]
+    Workload {
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        seed: u64,
+    },
     /// (Used by `run`.) Serve health endpoints on loopback until stdin closes
     #[command(hide = true)]
     ServeEndpoints {
@@ -89,6 +109,9 @@ fn main() -> anyhow::Result<()> {
             std::fs::create_dir_all(&dir)?;
             deploy::run(&dir)?;
         }
+        Command::Record { dir } => measure::record_only(&dir)?,
+        Command::WorkloadSetup { store } => workload::setup(&store)?,
+        Command::Workload { store, seed } => workload::run(&store, seed)?,
         Command::ServeEndpoints {
             ports,
             silent_ports,

@@ -23,7 +23,21 @@ pub fn run(dir: &Path, ticks: usize) -> anyhow::Result<()> {
     tick_vs_bare_insert(dir, &large, ticks)?;
     println!();
     verify_vs_sha256sum(dir, &large)?;
+    println!();
+    bundle_export_and_verify(dir, &large)?;
     Ok(())
+}
+
+/// The record figures alone, on a freshly generated large store.
+pub fn record_only(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let large = dir.join("large.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", large.display()));
+    }
+    println!("{}", crate::generate::large_store(&large, 1000, 100_000)?);
+    println!();
+    bundle_export_and_verify(dir, &large)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -237,6 +251,93 @@ fn verify_vs_sha256sum(dir: &Path, large: &Path) -> anyhow::Result<()> {
     println!(
         "  ratio          {:>8.2} x    goal: 100,000 events <= 500 ms",
         ms(o) / ms(t)
+    );
+    Ok(())
+}
+
+/// `golive export --bundle` of the large store against the online backup
+/// alone (the copy every bundle starts from), and `golive verify` of that
+/// bundle against `sha256sum` of its file.
+fn bundle_export_and_verify(dir: &Path, large: &Path) -> anyhow::Result<()> {
+    use golive_core::record::{self, Trust, signing};
+    use golive_core::store::backup;
+
+    let store = Store::open(large, OpenMode::MustExist)?;
+    let launch = launch::select(store.conn(), None)?;
+    let key = signing::generate()?;
+    let trust = Trust::default().key(
+        &signing::fingerprint(&key.verifying_key()),
+        "the bench's key",
+    );
+    let bundle = dir.join("large.golive");
+    let copy = dir.join("large-copy.db");
+    let (mut exports, mut copies, mut verifies, mut sums) = (vec![], vec![], vec![], vec![]);
+    let mut size = 0;
+    let mut events = 0;
+    // Interleaved, one of each per round, so machine noise hits all alike.
+    for _ in 0..3 {
+        let _ = std::fs::remove_file(&bundle);
+        let _ = std::fs::remove_file(&copy);
+        let started = Instant::now();
+        let exported = record::export(&store, &launch.id, &bundle, &key, jiff::Timestamp::now())?;
+        exports.push(started.elapsed());
+        size = exported.bytes;
+        events = exported.checkpoint.events;
+
+        let started = Instant::now();
+        backup::copy(store.conn(), &copy)?;
+        copies.push(started.elapsed());
+
+        let started = Instant::now();
+        let report = record::verify(&bundle, &trust)?;
+        verifies.push(started.elapsed());
+        anyhow::ensure!(
+            report.ok(),
+            "the bench's bundle must verify: {:?}",
+            report.checks
+        );
+
+        let started = Instant::now();
+        let status = Command::new("sha256sum")
+            .arg(&bundle)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("run sha256sum (coreutils)")?;
+        sums.push(started.elapsed());
+        anyhow::ensure!(status.success(), "sha256sum failed");
+    }
+    let _ = std::fs::remove_file(&copy);
+    let median = |times: &mut Vec<Duration>| {
+        times.sort();
+        percentile(times, 0.5)
+    };
+    let (e, c, v, s) = (
+        median(&mut exports),
+        median(&mut copies),
+        median(&mut verifies),
+        median(&mut sums),
+    );
+    println!(
+        "signed bundle of the large store ({events} events, {:.1} MB; median of 3)",
+        size as f64 / 1e6
+    );
+    println!(
+        "  golive export --bundle  {:>8.1} ms   goal: <= 2,000 ms   ({:.2} x the online backup alone)",
+        ms(e),
+        ms(e) / ms(c)
+    );
+    println!(
+        "  online backup API copy  {:>8.1} ms   (baseline: the copy a bundle starts from)",
+        ms(c)
+    );
+    println!(
+        "  golive verify FILE      {:>8.1} ms   ({:.2} x sha256sum of the file)",
+        ms(v),
+        ms(v) / ms(s)
+    );
+    println!(
+        "  sha256sum FILE          {:>8.1} ms   (baseline: reading and hashing every byte once)",
+        ms(s)
     );
     Ok(())
 }

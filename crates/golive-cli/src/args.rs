@@ -232,8 +232,20 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
-    /// Check the audit chain; exit 0 when intact, 1 when broken
-    Verify,
+    /// Check the store's audit chain, or a bundle FILE offline (signature, signer, events, data); exit 0 when intact, 1 when not
+    Verify {
+        /// A bundle written by `golive export --bundle` [default: check the store's own chain]
+        file: Option<PathBuf>,
+        /// Trust the key with this fingerprint (as printed in the record's report)
+        #[arg(long = "key", value_name = "FINGERPRINT", requires = "file")]
+        keys: Vec<String>,
+    },
+    /// Export the launch's record: --bundle FILE writes one signed file to verify and review offline
+    Export {
+        /// The bundle to write (never overwritten): a snapshot of the launch, its audit trail and a signed checkpoint
+        #[arg(long, value_name = "FILE")]
+        bundle: PathBuf,
+    },
     /// Copy the store now (into the backups folder beside it, or --to FILE); `backup list`, `backup keep N`
     Backup(BackupArgs),
     /// Put a copy of the store back: checked first (integrity, references, schema), the store as it is saved first

@@ -121,7 +121,7 @@ fn describe(s: &StoreSummary) -> String {
     )
 }
 
-fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     match bytes {
         b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
         b => format!("{:.0} kB", (b as f64 / 1e3).ceil()),

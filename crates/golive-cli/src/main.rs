@@ -10,6 +10,7 @@ mod deploy;
 mod feedback;
 mod health;
 mod people;
+mod record;
 mod render;
 mod risks;
 mod training;
@@ -115,6 +116,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         _ => OpenMode::MustExist,
     };
+    // A bundle is checked on its own: no store is needed, none is touched.
+    if let Command::Verify {
+        file: Some(file),
+        keys,
+    } = &cli.command
+    {
+        return record::verify_command(&store_path, file, keys, cli.json);
+    }
     if let Command::Demo(demo) = &cli.command
         && let Some(status) = health::demo_without_store(demo, &store_path)?
     {
@@ -327,13 +336,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             )?;
             emit(cx.json, &events, |e| render::events(e));
         }
-        Command::Verify => {
+        Command::Verify { file: Some(_), .. } => {
+            unreachable!("a bundle is verified before the store opens")
+        }
+        Command::Verify { file: None, .. } => {
             let verification = audit::verify(cx.store.conn())?;
             emit(cx.json, &verification, |v| {
                 render::verification(v, cx.store.path())
             });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
+        Command::Export { bundle } => record::export_command(&mut cx, &bundle)?,
         Command::Backup(args) => backup::backup_command(&mut cx, args)?,
         Command::Restore { file, yes } => backup::restore_command(&mut cx, &file, yes)?,
         Command::Profile { name, role } => {

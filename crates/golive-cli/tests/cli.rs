@@ -9,6 +9,7 @@ mod backup;
 mod deploy;
 mod health;
 mod people;
+mod record;
 
 struct Cli {
     dir: tempfile::TempDir,

@@ -22,6 +22,7 @@ mod numbering;
 pub mod paths;
 pub mod plan;
 pub mod readiness;
+pub mod record;
 pub mod rehearsal;
 pub mod risks;
 pub mod rules;

@@ -15,6 +15,7 @@ mod people_and_views;
 mod plan;
 mod plan_edit;
 mod readiness;
+mod record;
 mod risks;
 mod signoff;
 mod store;

@@ -161,7 +161,7 @@ pub fn copy(source: &Connection, dest: &Path) -> Result<u64> {
 /// Every page of `from` into `to` in one step, so the copy is one moment
 /// of the source; retried for up to 5 s while another connection holds a
 /// lock it needs.
-fn copy_pages(from: &Connection, to: &mut Connection) -> rusqlite::Result<()> {
+pub(crate) fn copy_pages(from: &Connection, to: &mut Connection) -> rusqlite::Result<()> {
     use rusqlite::backup::{Backup, StepResult};
     let backup = Backup::new(from, to)?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

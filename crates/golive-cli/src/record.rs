@@ -1,0 +1,88 @@
+//! The record taken away: `golive export --bundle FILE` and
+//! `golive verify FILE [--key FINGERPRINT]`.
+
+use std::path::Path;
+
+use golive_core::record::{self, BundleReport, Trust, signing};
+
+use crate::{Context, Failure, emit};
+
+pub fn export_command(cx: &mut Context, bundle: &Path) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let key = signing::signing_key(&mut cx.store, &cx.change)?;
+    let exported = record::export(&cx.store, &launch.id, bundle, &key, cx.now)?;
+    emit(cx.json, &exported, |e| {
+        let c = &e.checkpoint;
+        format!(
+            "Wrote the record of {:?}{} to {} ({}): {} events, chain head {}.\nSigned by {} (keep this fingerprint beside the file: `golive verify {} --key {}` checks it anywhere, without a network).\n",
+            c.launch_name,
+            rehearsal_note(c.rehearsal_of.as_deref()),
+            e.path,
+            crate::backup::size(e.bytes),
+            c.events,
+            &c.chain_head[..12],
+            c.signer,
+            e.path,
+            c.signer,
+        )
+    });
+    Ok(())
+}
+
+/// Verifies a bundle without opening (or needing) a store: keys named with
+/// --key are trusted, and so is the key of the store on this machine.
+pub fn verify_command(
+    store_path: &Path,
+    file: &Path,
+    keys: &[String],
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut trust = Trust::default();
+    for key in keys {
+        trust = trust.key(key, "the key you named");
+    }
+    if let Some(own) = signing::fingerprint_of_store(store_path) {
+        trust = trust.key(&own, "the signing key of this machine's store");
+    }
+    let report = record::verify(file, &trust)?;
+    emit(json, &report, render);
+    Ok(if report.ok() { 0 } else { 1 })
+}
+
+fn rehearsal_note(of: Option<&str>) -> String {
+    of.map(|name| format!(" (a REHEARSAL of {name:?})"))
+        .unwrap_or_default()
+}
+
+fn render(report: &BundleReport) -> String {
+    let c = &report.checkpoint;
+    let mut out = format!(
+        "Bundle {}\n  the record of {:?}{}, {} events, taken {}\n  signed by {}\n",
+        report.file,
+        c.launch_name,
+        rehearsal_note(c.rehearsal_of.as_deref()),
+        c.events,
+        c.at,
+        report.signer
+    );
+    for check in &report.checks {
+        out.push_str(&format!(
+            "  {:<4}  {:<9}  {}\n",
+            if check.ok { "ok" } else { "FAIL" },
+            check.name,
+            check.detail
+        ));
+    }
+    out.push_str(&match (report.ok(), &report.first_bad) {
+        (true, _) => "VERIFIED: the record is exactly as signed.\n".to_string(),
+        (false, Some(bad)) => format!(
+            "NOT VERIFIED: the first bad event is #{}; nothing from it on can be trusted.\n",
+            bad.seq
+        ),
+        (false, None) if report.checks.iter().all(|c| c.ok || c.name == "signer") => {
+            "NOT VERIFIED: the record is intact, but nothing here vouches for the key that signed it.\n".to_string()
+        }
+        (false, None) => "NOT VERIFIED: see the failed checks above.\n".to_string(),
+    });
+    out
+}

@@ -1,0 +1,85 @@
+//! golive export --bundle and golive verify FILE.
+
+use crate::Cli;
+
+#[test]
+fn an_exported_bundle_verifies_offline_and_a_changed_one_names_its_first_bad_event() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&["tick", "PRE-07", "--note", "load test report"]);
+    let bundle = cli.dir.path().join("arxos.golive");
+    let bundle_arg = bundle.to_str().unwrap();
+    let out = cli.ok(&["export", "--bundle", bundle_arg]);
+    assert!(
+        out.contains("Wrote the record of \"Arxos platform\""),
+        "{out}"
+    );
+    let fingerprint = out
+        .split_whitespace()
+        .find(|w| w.starts_with("ed25519:"))
+        .expect("the fingerprint is printed")
+        .to_string();
+    // The key's first use is in the trail.
+    assert!(cli.ok(&["log"]).contains("record.key"));
+
+    // Here, the store's own key vouches for the signer.
+    let verified = cli.ok(&["verify", bundle_arg]);
+    assert!(
+        verified.contains("VERIFIED: the record is exactly as signed."),
+        "{verified}"
+    );
+    assert!(verified.contains("this machine's store"), "{verified}");
+
+    // Elsewhere (no store), only the fingerprint the user names does.
+    let laptop = Cli::new();
+    let elsewhere = |extra: &[&str]| {
+        let mut args = vec!["verify", bundle_arg];
+        args.extend_from_slice(extra);
+        laptop.run(&args)
+    };
+    let unknown = elsewhere(&[]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&unknown.stdout);
+    assert!(text.contains(&format!("--key {fingerprint}")), "{text}");
+    assert_eq!(elsewhere(&["--key", &fingerprint]).status.code(), Some(0));
+    assert!(!laptop.store().exists(), "verifying created a store");
+    let json = cli.json(&["verify", bundle_arg]);
+    assert_eq!(json["checkpoint"]["launch_name"], "Arxos platform");
+    assert_eq!(json["checks"].as_array().unwrap().len(), 4);
+
+    // A bundle is never overwritten.
+    let again = cli.fails(&["export", "--bundle", bundle_arg], 2);
+    assert!(again.contains("already exists"), "{again}");
+
+    // Someone changes the third event in the bundle.
+    let conn = rusqlite::Connection::open(&bundle).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_events_no_update;
+         UPDATE audit_events SET actor = 'mallory' WHERE seq = 3;",
+    )
+    .unwrap();
+    drop(conn);
+    let tampered = cli.run(&["verify", bundle_arg]);
+    assert_eq!(tampered.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&tampered.stdout);
+    assert!(
+        text.contains("FAIL  events     event #3: its content does not match its hash"),
+        "{text}"
+    );
+    assert!(
+        text.contains("NOT VERIFIED: the first bad event is #3"),
+        "{text}"
+    );
+
+    // The store's own chain is untouched by all this.
+    assert_eq!(cli.run(&["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn verify_explains_a_file_that_is_not_a_bundle() {
+    let cli = Cli::new();
+    cli.init();
+    let store = cli.store();
+    let out = cli.fails(&["verify", store.to_str().unwrap()], 2);
+    assert!(out.contains("holds no signed checkpoint"), "{out}");
+}

@@ -1,0 +1,179 @@
+//! What a bundle's snapshot holds and how it is fingerprinted: the store cut
+//! down to one launch, and a digest over every row and the schema.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+use sha2::{Digest, Sha256};
+
+use crate::Result;
+
+/// The table a bundle adds for its checkpoint; never part of the digest.
+pub const BUNDLE_TABLE: &str = "golive_bundle";
+
+/// Removes every other launch and, table by table, every row left pointing
+/// at something removed (following the schema's foreign keys, so a new
+/// table needs nothing here). The audit trail stays whole: its chain covers
+/// every launch's events, and verifying needs all of them.
+pub fn keep_only_launch(conn: &Connection, launch_id: &str) -> Result<u64> {
+    // Orphans are removed below, table by table; checking each delete on
+    // the way would refuse the first one.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    // A rehearsal keeps its own rows; the launch it rehearses is not taken.
+    conn.execute(
+        "UPDATE launches SET rehearsal_of = NULL WHERE id = ?1",
+        [launch_id],
+    )?;
+    let mut removed = conn.execute("DELETE FROM launches WHERE id <> ?1", [launch_id])? as u64;
+    let deletes = orphan_deletes(conn)?;
+    loop {
+        let mut round = 0;
+        for sql in &deletes {
+            round += conn.execute(sql, [])? as u64;
+        }
+        if round == 0 {
+            return Ok(removed);
+        }
+        removed += round;
+    }
+}
+
+/// A foreign key: the parent table, the child's columns, the parent's
+/// columns (`None`: the parent's primary key).
+type ForeignKey = (String, Vec<String>, Vec<Option<String>>);
+
+/// One `DELETE` per foreign key: the rows whose key is set but matches no
+/// parent row.
+fn orphan_deletes(conn: &Connection) -> Result<Vec<String>> {
+    let mut deletes = Vec::new();
+    for table in tables(conn)? {
+        if table == "audit_events" {
+            continue;
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+        )?;
+        let rows = stmt.query_map([&table], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut keys: BTreeMap<i64, ForeignKey> = BTreeMap::new();
+        for row in rows {
+            let (id, parent, from, to) = row?;
+            let key = keys
+                .entry(id)
+                .or_insert_with(|| (parent, Vec::new(), Vec::new()));
+            key.1.push(from);
+            key.2.push(to);
+        }
+        for (parent, from, to) in keys.into_values() {
+            let to: Vec<String> = match to.iter().all(Option::is_some) {
+                true => to.into_iter().flatten().collect(),
+                false => primary_key(conn, &parent)?,
+            };
+            let set: Vec<String> = from
+                .iter()
+                .map(|f| format!("{} IS NOT NULL", quote(f)))
+                .collect();
+            let matches: Vec<String> = from
+                .iter()
+                .zip(&to)
+                .map(|(f, t)| format!("p.{} = {}.{}", quote(t), quote(&table), quote(f)))
+                .collect();
+            deletes.push(format!(
+                "DELETE FROM {t} WHERE {set} AND NOT EXISTS (SELECT 1 FROM {p} p WHERE {matches})",
+                t = quote(&table),
+                p = quote(&parent),
+                set = set.join(" AND "),
+                matches = matches.join(" AND "),
+            ));
+        }
+    }
+    Ok(deletes)
+}
+
+fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
+    let columns = stmt
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(match columns.is_empty() {
+        true => vec!["rowid".into()],
+        false => columns,
+    })
+}
+
+/// The store's own tables, by name.
+fn tables(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+           AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    Ok(stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// SHA-256 (hex) over the schema version, the schema and every row of every
+/// table except the audit trail (which the checkpoint's event hashes cover)
+/// and the bundle's own table. Rows are taken in key order, values with
+/// their type, each length-prefixed, so no two different snapshots encode
+/// alike.
+pub fn digest(conn: &Connection) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut put = |tag: u8, bytes: &[u8]| {
+        hasher.update([tag]);
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    put(b'v', &version.to_le_bytes());
+    let mut schema = conn.prepare(
+        "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master
+          WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> ?1 ORDER BY type, name",
+    )?;
+    let mut rows = schema.query([BUNDLE_TABLE])?;
+    while let Some(row) = rows.next()? {
+        for i in 0..4 {
+            put(b's', row.get_ref(i)?.as_str().unwrap_or("").as_bytes());
+        }
+    }
+    for table in tables(conn)? {
+        if table == "audit_events" || table == BUNDLE_TABLE {
+            continue;
+        }
+        put(b't', table.as_bytes());
+        let order = primary_key(conn, &table)?
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM {} ORDER BY {order}", quote(&table)))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            put(b'r', &[]);
+            for i in 0..columns {
+                match row.get_ref(i)? {
+                    ValueRef::Null => put(b'n', &[]),
+                    ValueRef::Integer(v) => put(b'i', &v.to_le_bytes()),
+                    ValueRef::Real(v) => put(b'f', &v.to_bits().to_le_bytes()),
+                    ValueRef::Text(v) => put(b'x', v),
+                    ValueRef::Blob(v) => put(b'b', v),
+                }
+            }
+        }
+    }
+    Ok(hex::encode(hasher.finalize()))
+}

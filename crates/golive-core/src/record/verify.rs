@@ -1,0 +1,372 @@
+//! Verifying a bundle offline: the signature, who signed, the event chain
+//! against the signed checkpoint, and the snapshot against its digest. Needs
+//! no network and no keychain.
+
+use std::path::Path;
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::bundle::{Checkpoint, FORMAT};
+use super::signing::{fingerprint, public_key_from_hex, same_fingerprint};
+use super::snapshot::{self, BUNDLE_TABLE};
+use crate::audit::{self, BadEvent, Event};
+use crate::{Error, Result};
+
+/// Keys whose signature is accepted, each with why it is trusted.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    keys: Vec<(String, String)>,
+}
+
+impl Trust {
+    /// Trusts the key with this fingerprint, for the reason given ("the key
+    /// you named", "this store's key").
+    pub fn key(mut self, fingerprint: &str, why: &str) -> Self {
+        self.keys.push((fingerprint.to_string(), why.to_string()));
+        self
+    }
+
+    fn why(&self, signer: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|(key, _)| same_fingerprint(key, signer))
+            .map(|(_, why)| why.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Check {
+    /// `signature`, `signer`, `events` or `snapshot`.
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BundleReport {
+    pub file: String,
+    pub checkpoint: Checkpoint,
+    /// The fingerprint of the key the bundle carries.
+    pub signer: String,
+    pub checks: Vec<Check>,
+    /// The first event that does not fit the signed checkpoint.
+    pub first_bad: Option<BadEvent>,
+}
+
+impl BundleReport {
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|c| c.ok)
+    }
+}
+
+/// Opens a bundle for reading only; nothing beside it is created.
+pub fn open(path: &Path) -> Result<Connection> {
+    let not_readable = |reason: String| {
+        Error::InvalidInput(format!(
+            "{} cannot be read as a golive bundle: {reason}",
+            path.display()
+        ))
+    };
+    if !path.is_file() {
+        return Err(Error::NotFound(format!(
+            "there is no file {}",
+            path.display()
+        )));
+    }
+    let uri = format!(
+        "file:{}?immutable=1",
+        percent_encoding::utf8_percent_encode(
+            &path.to_string_lossy(),
+            percent_encoding::NON_ALPHANUMERIC
+        )
+        .to_string()
+        .replace("%2F", "/")
+    );
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| not_readable(e.to_string()))?;
+    let has_table: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [BUNDLE_TABLE],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n == 1)
+        .map_err(|e| not_readable(format!("it is not a SQLite file ({e})")))?;
+    if !has_table {
+        return Err(not_readable(
+            "it holds no signed checkpoint (a store or a backup is not a bundle; export one with `golive export --bundle FILE`)".into(),
+        ));
+    }
+    Ok(conn)
+}
+
+struct Stored {
+    format: i64,
+    checkpoint: String,
+    signature: String,
+    public_key: String,
+    event_hashes: Vec<u8>,
+}
+
+/// Checks everything a bundle claims and reports each part; an error means
+/// the file could not be read as a bundle at all.
+pub fn verify(path: &Path, trust: &Trust) -> Result<BundleReport> {
+    let conn = open(path)?;
+    let broken = |reason: &str| {
+        Error::InvalidInput(format!(
+            "{} is not a valid golive bundle: {reason}",
+            path.display()
+        ))
+    };
+    let stored: Option<Stored> = conn
+        .query_row(
+            &format!(
+                "SELECT format, checkpoint, signature, public_key, event_hashes FROM {BUNDLE_TABLE}
+                 WHERE (SELECT count(*) FROM {BUNDLE_TABLE}) = 1"
+            ),
+            [],
+            |r| {
+                Ok(Stored {
+                    format: r.get(0)?,
+                    checkpoint: r.get(1)?,
+                    signature: r.get(2)?,
+                    public_key: r.get(3)?,
+                    event_hashes: r.get(4)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| broken(&format!("its checkpoint cannot be read ({e})")))?;
+    let stored = stored.ok_or_else(|| broken("it must hold exactly one checkpoint"))?;
+    if stored.format > FORMAT as i64 {
+        return Err(Error::StoreTooNew {
+            path: path.display().to_string(),
+            found: stored.format as usize,
+            known: FORMAT as usize,
+        });
+    }
+    let checkpoint: Checkpoint = serde_json::from_str(&stored.checkpoint)
+        .map_err(|e| broken(&format!("its checkpoint is not readable ({e})")))?;
+    let key = public_key_from_hex(&stored.public_key)
+        .map_err(|e| broken(&format!("its public key is damaged ({e})")))?;
+    let signer = fingerprint(&key);
+
+    let mut checks = vec![signature_check(&stored, &checkpoint, &key, &signer)];
+    checks.push(match trust.why(&signer) {
+        Some(why) => Check {
+            name: "signer".into(),
+            ok: true,
+            detail: format!("{signer} is {why}"),
+        },
+        None => Check {
+            name: "signer".into(),
+            ok: false,
+            detail: format!(
+                "{signer} is not a key vouched for here: compare it with the fingerprint printed in the record's report and, when they match, run again with --key {signer}"
+            ),
+        },
+    });
+    let (events, first_bad) = events_check(&conn, &checkpoint, &stored.event_hashes)?;
+    checks.push(events);
+    let digest = snapshot::digest(&conn)?;
+    checks.push(match digest == checkpoint.snapshot {
+        true => Check {
+            name: "snapshot".into(),
+            ok: true,
+            detail: "the launch's data is exactly as signed".into(),
+        },
+        false => Check {
+            name: "snapshot".into(),
+            ok: false,
+            detail: "the launch's data differs from what was signed: rows or the schema were changed after export".into(),
+        },
+    });
+    Ok(BundleReport {
+        file: path.display().to_string(),
+        checkpoint,
+        signer,
+        checks,
+        first_bad,
+    })
+}
+
+fn signature_check(
+    stored: &Stored,
+    checkpoint: &Checkpoint,
+    key: &VerifyingKey,
+    signer: &str,
+) -> Check {
+    let signature = hex::decode(stored.signature.trim())
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b));
+    let (ok, detail) = match signature {
+        None => (false, "the signature is damaged".to_string()),
+        Some(signature) => {
+            if key
+                .verify_strict(stored.checkpoint.as_bytes(), &signature)
+                .is_err()
+            {
+                (false, "the signature does not match the checkpoint: the checkpoint was changed after signing".into())
+            } else if checkpoint.signed_bytes() != stored.checkpoint.as_bytes() {
+                (false, "the checkpoint is not in the signed form".into())
+            } else if !same_fingerprint(&checkpoint.signer, signer) {
+                (
+                    false,
+                    format!(
+                        "the checkpoint names {} as signer but the bundle carries {signer}",
+                        checkpoint.signer
+                    ),
+                )
+            } else {
+                (
+                    true,
+                    "the checkpoint is signed by the key the bundle carries".into(),
+                )
+            }
+        }
+    };
+    Check {
+        name: "signature".into(),
+        ok,
+        detail,
+    }
+}
+
+/// Walks the trail in order and compares each event with its predecessor
+/// and with the hash the checkpoint signed for its place.
+fn events_check(
+    conn: &Connection,
+    checkpoint: &Checkpoint,
+    signed: &[u8],
+) -> Result<(Check, Option<BadEvent>)> {
+    let signed_whole = signed.len() as u64 == checkpoint.events * 32
+        && hex::encode(Sha256::digest(signed)) == checkpoint.event_hashes;
+    let signed_at = |position: u64| -> Option<String> {
+        let start = ((position - 1) * 32) as usize;
+        signed_whole
+            .then(|| signed.get(start..start + 32).map(hex::encode))
+            .flatten()
+    };
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, launch_id, actor, actor_role, action, subject, details, prev_hash, hash
+           FROM audit_events ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev_hash = audit::GENESIS_HASH.to_string();
+    let mut position: u64 = 0;
+    let bad = |seq: i64, problem: String| {
+        let check = Check {
+            name: "events".into(),
+            ok: false,
+            detail: format!("event #{seq}: {problem}"),
+        };
+        Ok((check, Some(BadEvent { seq, problem })))
+    };
+    while let Some(row) = rows.next()? {
+        position += 1;
+        let event = Event {
+            seq: row.get(0)?,
+            at: row.get(1)?,
+            launch_id: row.get(2)?,
+            actor: row.get(3)?,
+            actor_role: row.get(4)?,
+            action: row.get(5)?,
+            subject: row.get(6)?,
+            details: row.get(7)?,
+            prev_hash: row.get(8)?,
+            hash: row.get(9)?,
+        };
+        let here = position as i64;
+        if position > checkpoint.events {
+            return bad(
+                here,
+                format!(
+                    "it was added after the signed checkpoint, which holds {} events",
+                    checkpoint.events
+                ),
+            );
+        }
+        if event.seq != here {
+            return bad(
+                here,
+                format!(
+                    "it is missing or moved: event #{} stands in its place",
+                    event.seq
+                ),
+            );
+        }
+        if event.prev_hash != prev_hash {
+            return bad(
+                here,
+                format!(
+                    "it does not follow event #{}: events were removed, reordered or replaced",
+                    here - 1
+                ),
+            );
+        }
+        let computed = audit::hash_of(&event.preimage());
+        if computed != event.hash {
+            return bad(
+                here,
+                "its content does not match its hash: the event was altered".into(),
+            );
+        }
+        if let Some(expected) = signed_at(position)
+            && expected != computed
+        {
+            return bad(
+                here,
+                "it differs from the event that was signed: it was altered and the chain re-hashed"
+                    .into(),
+            );
+        }
+        prev_hash = computed;
+    }
+    if position < checkpoint.events {
+        let missing = position as i64 + 1;
+        return bad(
+            missing,
+            format!(
+                "it is missing: the trail ends after event #{position} but the checkpoint signed {} events",
+                checkpoint.events
+            ),
+        );
+    }
+    if prev_hash != checkpoint.chain_head {
+        return bad(
+            position as i64,
+            "the chain's last hash is not the signed head".into(),
+        );
+    }
+    if !signed_whole {
+        let check = Check {
+            name: "events".into(),
+            ok: false,
+            detail: "the list of signed event hashes in the bundle was altered".into(),
+        };
+        return Ok((check, None));
+    }
+    Ok((
+        Check {
+            name: "events".into(),
+            ok: true,
+            detail: format!(
+                "{} events, each as signed; the chain ends at {}",
+                checkpoint.events,
+                &checkpoint.chain_head[..12.min(checkpoint.chain_head.len())]
+            ),
+        },
+        None,
+    ))
+}
