@@ -15,6 +15,7 @@ mod launches;
 mod people;
 mod plan_and_people;
 mod readiness;
+mod record;
 mod rendering;
 mod risks;
 mod store_errors;

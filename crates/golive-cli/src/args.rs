@@ -226,11 +226,26 @@ pub enum Command {
     /// One deployment run: show it (with its log), or cancel it
     #[command(subcommand)]
     Run(RunCommand),
-    /// The audit trail of the launch
+    /// The audit trail of the launch, filtered by who, what kind, subject and time
     Log {
         /// Only the last N events
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Only changes by this actor, as the trail names them (e.g. "Ana Lopez (ana)")
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only this kind of change: item, run, signoff, incident… or a whole action such as item.status
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only the history of this subject, e.g. item:PRE-07
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only events at or after this instant, e.g. 2026-12-07T00:00:00Z
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only events before this instant
+        #[arg(long, value_name = "WHEN")]
+        until: Option<String>,
     },
     /// Check the store's audit chain, or a bundle FILE offline (signature, signer, events, data); exit 0 when intact, 1 when not
     Verify {

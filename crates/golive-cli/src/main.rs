@@ -324,13 +324,25 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 )
             });
         }
-        Command::Log { limit } => {
+        Command::Log {
+            limit,
+            actor,
+            kind,
+            subject,
+            since,
+            until,
+        } => {
             let launch = cx.launch()?;
             let events = audit::events(
                 cx.store.conn(),
                 &Query {
                     launch_id: Some(launch.id.clone()),
                     limit,
+                    actor,
+                    kind,
+                    subject,
+                    from: since,
+                    until,
                     ..Query::default()
                 },
             )?;

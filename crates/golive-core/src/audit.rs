@@ -197,34 +197,134 @@ fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
 }
 
 /// Filters for reading the trail.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct Query {
     /// Only events of this launch (events not tied to a launch, such as a
     /// profile change, are included too).
     pub launch_id: Option<String>,
     /// Only events about this subject, e.g. `item:PRE-07`.
     pub subject: Option<String>,
+    /// Only changes by this actor (as recorded, e.g. `Ana Lopez (ana)`).
+    pub actor: Option<String>,
+    /// Only this kind of change: the action's first part (`item` for
+    /// `item.status`), or a whole action.
+    pub kind: Option<String>,
+    /// Only events at or after this instant (RFC 3339).
+    pub from: Option<String>,
+    /// Only events before this instant (RFC 3339).
+    pub until: Option<String>,
+    /// Only events older than this one (the next page of a newest-first list).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub before_seq: Option<i64>,
     /// At most this many, newest last.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub limit: Option<usize>,
 }
 
 /// Events in chain order (oldest first).
 pub fn events(conn: &Connection, query: &Query) -> Result<Vec<Event>> {
     let limit = query.limit.map_or(-1, |l| l as i64);
+    let from = query.from.as_deref().map(normalized_instant).transpose()?;
+    let until = query.until.as_deref().map(normalized_instant).transpose()?;
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM (
             SELECT * FROM audit_events
             WHERE (?1 IS NULL OR launch_id = ?1 OR launch_id IS NULL)
               AND (?3 IS NULL OR subject = ?3)
+              AND (?4 IS NULL OR actor = ?4)
+              AND (?5 IS NULL OR action = ?5 OR substr(action, 1, length(?5) + 1) = ?5 || '.')
+              AND (?6 IS NULL OR at >= ?6)
+              AND (?7 IS NULL OR at < ?7)
+              AND (?8 IS NULL OR seq < ?8)
             ORDER BY seq DESC LIMIT ?2
          ) ORDER BY seq"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(
-        params![query.launch_id, limit, query.subject],
+        params![
+            query.launch_id,
+            limit,
+            query.subject,
+            query.actor,
+            query.kind,
+            from,
+            until,
+            query.before_seq
+        ],
         event_from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An instant as the trail stores it, so text comparison orders it right.
+fn normalized_instant(text: &str) -> Result<String> {
+    crate::parse_timestamp(text.trim())
+        .map(format_timestamp)
+        .map_err(|_| {
+            crate::Error::InvalidInput(format!(
+                "{text:?} is not a date and time such as 2026-12-07T09:00:00Z"
+            ))
+        })
+}
+
+/// What the trail of a launch can be filtered by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Facets {
+    /// Everyone who changed something, by name.
+    pub actors: Vec<String>,
+    /// Kinds of change (`item`, `run`, `signoff`…) with how many events each.
+    pub kinds: Vec<KindCount>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub events: u64,
+    pub first_at: Option<String>,
+    pub last_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct KindCount {
+    pub kind: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub count: u64,
+}
+
+pub fn facets(conn: &Connection, launch_id: &str) -> Result<Facets> {
+    const MINE: &str = "(launch_id = ?1 OR launch_id IS NULL)";
+    let mut actors: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT DISTINCT actor FROM audit_events WHERE {MINE}"
+        ))?
+        .query_map([launch_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    actors.sort_by_key(|a| a.to_lowercase());
+    let kinds = conn
+        .prepare(&format!(
+            "SELECT CASE WHEN instr(action, '.') > 0 THEN substr(action, 1, instr(action, '.') - 1) ELSE action END AS kind,
+                    count(*)
+               FROM audit_events WHERE {MINE} GROUP BY kind ORDER BY kind"
+        ))?
+        .query_map([launch_id], |r| {
+            Ok(KindCount {
+                kind: r.get(0)?,
+                count: r.get::<_, i64>(1)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let (events, first_at, last_at) = conn.query_row(
+        &format!("SELECT count(*), min(at), max(at) FROM audit_events WHERE {MINE}"),
+        [launch_id],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?)),
+    )?;
+    Ok(Facets {
+        actors,
+        kinds,
+        events,
+        first_at,
+        last_at,
+    })
 }
 
 /// What `verify` found.

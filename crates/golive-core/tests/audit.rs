@@ -177,3 +177,97 @@ fn canonical_json_sorts_keys_at_every_level() {
         r#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#
     );
 }
+
+#[test]
+fn the_trail_filters_by_actor_kind_subject_and_time_and_pages_back() {
+    let (mut fixture, launch_id) = fixture_with_events();
+    golive_core::signoff::sign(
+        &mut fixture.store,
+        &change("ben", "2026-12-01T11:00:00Z"),
+        &launch_id,
+        "tech",
+        golive_core::signoff::Verdict::Go,
+        Some("ready"),
+    )
+    .unwrap();
+    let conn = fixture.store.conn();
+    let query = |q: Query| {
+        audit::events(
+            conn,
+            &Query {
+                launch_id: Some(launch_id.clone()),
+                ..q
+            },
+        )
+        .unwrap()
+    };
+    let by_ben = query(Query {
+        actor: Some("ben".into()),
+        ..Query::default()
+    });
+    assert!(!by_ben.is_empty());
+    assert!(by_ben.iter().all(|e| e.actor == "ben"));
+    let items = query(Query {
+        kind: Some("item".into()),
+        ..Query::default()
+    });
+    assert_eq!(items.len(), 4, "three ticks and a reopening: {items:?}");
+    assert!(items.iter().all(|e| e.action.starts_with("item.")));
+    // A kind is a whole first part: "it" is not "item".
+    assert!(
+        query(Query {
+            kind: Some("it".into()),
+            ..Query::default()
+        })
+        .is_empty()
+    );
+    let exact = query(Query {
+        kind: Some("item.tick".into()),
+        ..Query::default()
+    });
+    assert_eq!(exact.len(), 3);
+    let window = query(Query {
+        from: Some("2026-12-01T10:05:00Z".into()),
+        until: Some("2026-12-01T10:10:00Z".into()),
+        ..Query::default()
+    });
+    assert_eq!(
+        window
+            .iter()
+            .map(|e| e.subject.as_str())
+            .collect::<Vec<_>>(),
+        ["item:PRE-02"]
+    );
+    // Newest first in pages: the page before the newest two.
+    let all = query(Query::default());
+    let newest_two = query(Query {
+        limit: Some(2),
+        ..Query::default()
+    });
+    assert_eq!(newest_two, all[all.len() - 2..]);
+    let older = query(Query {
+        limit: Some(2),
+        before_seq: Some(newest_two[0].seq),
+        ..Query::default()
+    });
+    assert_eq!(older, all[all.len() - 4..all.len() - 2]);
+
+    let bad = audit::events(
+        conn,
+        &Query {
+            from: Some("yesterday".into()),
+            ..Query::default()
+        },
+    )
+    .unwrap_err();
+    assert!(bad.to_string().contains("not a date and time"), "{bad}");
+
+    let facets = audit::facets(conn, &launch_id).unwrap();
+    assert_eq!(facets.actors, ["ana", "ben"]);
+    let kinds: Vec<&str> = facets.kinds.iter().map(|k| k.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"item") && kinds.contains(&"signoff"),
+        "{kinds:?}"
+    );
+    assert_eq!(facets.events as usize, all.len());
+}

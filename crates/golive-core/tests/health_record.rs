@@ -311,8 +311,7 @@ fn state_moves_only_past_thresholds_and_alerts_survive_restarts_without_duplicat
         f.store.conn(),
         &golive_core::audit::Query {
             launch_id: Some(launch.id.clone()),
-            subject: None,
-            limit: None,
+            ..golive_core::audit::Query::default()
         },
     )
     .unwrap()

@@ -13,6 +13,7 @@ pub mod incidents;
 pub mod people;
 pub mod plan;
 pub mod readiness;
+pub mod record;
 pub mod risks;
 pub mod training;
 pub mod updates;

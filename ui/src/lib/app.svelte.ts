@@ -22,7 +22,7 @@ import {
 } from './ipc';
 import { share } from './share';
 
-export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'deploy' | 'incidents' | 'people' | 'training' | 'updates' | 'risks' | 'feedback';
+export type View = 'dashboard' | 'readiness' | 'timeline' | 'decision' | 'health' | 'deploy' | 'incidents' | 'people' | 'training' | 'updates' | 'risks' | 'feedback' | 'record';
 
 export class AppModel {
   info = $state<AppInfo | null>(null);

@@ -59,7 +59,7 @@ pub fn item_detail(
         &Query {
             launch_id: Some(launch_id.to_string()),
             subject: Some(format!("item:{}", item.key)),
-            limit: None,
+            ..Query::default()
         },
     )?;
     Ok(ItemDetail {

@@ -39,6 +39,13 @@ import type { RehearsalRequest } from './bindings/RehearsalRequest';
 import type { Role } from './bindings/Role';
 import type { StatusChange } from './bindings/StatusChange';
 import type { Timeline } from './bindings/Timeline';
+import type { Query as RecordQuery } from './bindings/Query';
+import type { Facets } from './bindings/Facets';
+import type { KindCount } from './bindings/KindCount';
+import type { Exported } from './bindings/Exported';
+import type { Checkpoint } from './bindings/Checkpoint';
+import type { Verification } from './bindings/Verification';
+import type { Event as AuditEvent } from './bindings/Event';
 import type { Verdict } from './bindings/Verdict';
 import type { HealthOverview } from './bindings/HealthOverview';
 import type { MonitorHistory } from './bindings/MonitorHistory';
@@ -158,6 +165,7 @@ export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter,
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
 export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
 export type { Risk, RiskInput };
+export type { RecordQuery, Facets, KindCount, Exported, Checkpoint, Verification };
 export type { Backups, Backup, StoreSummary, Restored };
 export type { FeedbackOverview, Feedback, FeedbackInput, FeedbackImport, FeedbackStatus };
 export type { FeedbackKind } from './bindings/FeedbackKind';
@@ -393,6 +401,13 @@ export const ipc = {
   checkEnvironment: (launchId: string, environmentId: string) =>
     call<SweepResult>('check_environment', { launchId, environmentId }),
   setRollbackWatch: (minutes: number) => call<null>('set_rollback_watch', { minutes }),
+
+  /** A page of the launch's trail (oldest first), filtered. */
+  recordEvents: (launchId: string, query: RecordQuery) => call<AuditEvent[]>('record_events', { launchId, query }),
+  recordFacets: (launchId: string) => call<Facets>('record_facets', { launchId }),
+  verifyChain: () => call<Verification>('verify_chain'),
+  /** Writes the launch's signed bundle (the key is in the OS keychain). */
+  exportBundle: (launchId: string, path: string) => call<Exported>('export_bundle', { launchId, path }),
 
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>

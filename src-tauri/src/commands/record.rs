@@ -1,0 +1,75 @@
+//! The Record view: the audit trail filtered, what it can be filtered by,
+//! the chain's state, and exporting the launch as a signed bundle.
+
+use golive_core::audit::{self, Event, Facets, Query, Verification};
+use golive_core::record::{self, Exported, signing};
+use tauri::State;
+
+use crate::CommandError;
+use crate::state::{AppState, change_now};
+
+/// One page of the launch's trail, oldest first, at most 200 events.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn record_events(
+    state: State<'_, AppState>,
+    launch_id: String,
+    query: Query,
+) -> Result<Vec<Event>, CommandError> {
+    state
+        .with_store(move |store, _| {
+            audit::events(
+                store.conn(),
+                &Query {
+                    launch_id: Some(launch_id),
+                    limit: Some(query.limit.unwrap_or(200).min(1000)),
+                    ..query
+                },
+            )
+        })
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn record_facets(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Facets, CommandError> {
+    state
+        .with_store(move |store, _| audit::facets(store.conn(), &launch_id))
+        .await
+}
+
+/// Recomputes the whole chain.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn verify_chain(state: State<'_, AppState>) -> Result<Verification, CommandError> {
+    state
+        .with_store(move |store, _| audit::verify(store.conn()))
+        .await
+}
+
+/// Writes the launch's signed bundle to `path` (the key comes from the OS
+/// keychain, created on first use).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_bundle(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<Exported, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            let key = signing::signing_key(store, &change)?;
+            record::export(
+                store,
+                &launch_id,
+                std::path::Path::new(&path),
+                &key,
+                jiff::Timestamp::now(),
+            )
+        })
+        .await
+}

@@ -1,0 +1,105 @@
+//! The Record view: the trail filtered by who and what kind of change, a
+//! subject's history, an event opening its item, and the launch exported as
+//! a signed bundle that `golive verify` accepts.
+
+use crate::cli;
+use crate::driver::App;
+use crate::files::answer_file_dialog;
+use crate::readiness::day0_in;
+
+#[tokio::test]
+async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("golive.db");
+    cli(
+        &store,
+        &[
+            "init",
+            "--name",
+            "Arxos platform",
+            "--go-live",
+            &format!("{}T09:00", day0_in(3, "UTC")),
+            "--tz",
+            "UTC",
+        ],
+    );
+    cli(&store, &["tick", "PRE-07", "--note", "load test report"]);
+    // From here on the same OS user is recorded under a profile name.
+    cli(&store, &["profile", "--name", "Ana Lopez", "--role", "pm"]);
+    cli(
+        &store,
+        &["tick", "PRE-08", "--note", "monitoring dashboards live"],
+    );
+    cli(&store, &["signoff", "tech", "--go", "--comment", "ready"]);
+    let log: serde_json::Value =
+        serde_json::from_str(&cli(&store, &["--json", "log", "--limit", "1"])).expect("JSON");
+    let ana = log[0]["actor"].as_str().expect("actor").to_string();
+
+    let app = App::start(&store).await;
+    app.find("[data-testid=view-dashboard]").await;
+    app.click("[data-testid=nav-record]").await;
+    app.find("[data-testid=view-record]").await;
+    app.wait_for_text("[data-testid=chain-state]", "Chain intact")
+        .await;
+    app.find("[data-testid=record-event][data-subject='item:PRE-07']")
+        .await;
+    app.wait_for_text("[data-testid=record-log]", "monitoring dashboards live")
+        .await;
+
+    // Only Ana's changes: the first tick was made before the profile.
+    app.select_value("[data-testid=record-actor]", &ana).await;
+    app.gone("[data-testid=record-event][data-subject='item:PRE-07']")
+        .await;
+    app.find("[data-testid=record-event][data-subject='item:PRE-08']")
+        .await;
+    // ...and of those only sign-offs.
+    app.select_value("[data-testid=record-kind]", "signoff")
+        .await;
+    app.gone("[data-testid=record-event][data-subject='item:PRE-08']")
+        .await;
+    app.find("[data-testid=record-event][data-action^='signoff']")
+        .await;
+    app.click("[data-testid=record-clear]").await;
+    app.find("[data-testid=record-event][data-subject='item:PRE-07']")
+        .await;
+
+    // One subject's history.
+    app.click(
+        "[data-testid=record-event][data-subject='item:PRE-08'] [data-testid=record-history]",
+    )
+    .await;
+    app.wait_for_value("[data-testid=record-subject]", "item:PRE-08")
+        .await;
+    app.gone("[data-testid=record-event][data-subject='item:PRE-07']")
+        .await;
+    app.screenshot("63-record-history").await;
+
+    // The event opens its item.
+    app.click("[data-testid=record-event][data-subject='item:PRE-08'] [data-testid=record-open]")
+        .await;
+    app.find("[data-testid=view-readiness]").await;
+    app.wait_for_text("[data-testid=item-panel]", "PRE-08")
+        .await;
+
+    // The launch as a signed bundle, verified by the CLI.
+    app.click("[data-testid=nav-record]").await;
+    app.click("[data-testid=export-bundle]").await;
+    let bundle = dir.path().join("arxos-record.golive");
+    answer_file_dialog("Export the record as a signed bundle", &bundle).await;
+    app.wait_for_text("[data-testid=bundle-exported]", "Signed by ed25519:")
+        .await;
+    let fingerprint = app.text("[data-testid=bundle-fingerprint]").await;
+    app.screenshot("64-record-exported").await;
+    let verified = cli(
+        &store,
+        &["verify", bundle.to_str().unwrap(), "--key", &fingerprint],
+    );
+    assert!(
+        verified.contains("VERIFIED: the record is exactly as signed."),
+        "{verified}"
+    );
+    // The key's first use is itself in the record.
+    app.wait_for_text("[data-testid=record-log]", "record.key")
+        .await;
+    app.quit().await;
+}
