@@ -51,7 +51,13 @@ fn an_exported_bundle_verifies_offline_and_a_changed_one_names_its_first_bad_eve
     let again = cli.fails(&["export", "--bundle", bundle_arg], 2);
     assert!(again.contains("already exists"), "{again}");
 
-    // Someone changes the third event in the bundle.
+    // Someone changes the third event in the bundle's database and puts
+    // the signed trailer back.
+    let bytes = std::fs::read(&bundle).unwrap();
+    let n = bytes.len();
+    let trailer_length = u64::from_le_bytes(bytes[n - 24..n - 16].try_into().unwrap()) as usize;
+    let (database, trailer) = bytes.split_at(n - 24 - trailer_length);
+    std::fs::write(&bundle, database).unwrap();
     let conn = rusqlite::Connection::open(&bundle).unwrap();
     conn.execute_batch(
         "DROP TRIGGER audit_events_no_update;
@@ -59,6 +65,9 @@ fn an_exported_bundle_verifies_offline_and_a_changed_one_names_its_first_bad_eve
     )
     .unwrap();
     drop(conn);
+    let mut forged = std::fs::read(&bundle).unwrap();
+    forged.extend_from_slice(trailer);
+    std::fs::write(&bundle, forged).unwrap();
     let tampered = cli.run(&["verify", bundle_arg]);
     assert_eq!(tampered.status.code(), Some(1));
     let text = String::from_utf8_lossy(&tampered.stdout);

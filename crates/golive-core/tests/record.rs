@@ -81,7 +81,7 @@ fn a_bundle_verifies_holds_only_its_launch_and_says_when_it_is_a_rehearsal() {
     assert_eq!(report.checkpoint.rehearsal_of, None);
     assert_eq!(report.checkpoint.events, events);
     assert_eq!(report.first_bad, None);
-    let bundle = Connection::open(&path).unwrap();
+    let bundle = record::verify::open(&path).unwrap();
     let launches: Vec<String> = bundle
         .prepare("SELECT id FROM launches")
         .unwrap()
@@ -159,9 +159,18 @@ fn export_never_overwrites_and_verify_explains_what_is_not_a_bundle() {
     .unwrap();
     let error = record::verify(&text, &Trust::default()).unwrap_err();
     assert!(
-        error
-            .to_string()
-            .contains("cannot be read as a golive bundle"),
+        error.to_string().contains("holds no signed checkpoint"),
+        "{error}"
+    );
+    // A bundle whose database header was overwritten: its trailer is there,
+    // its database is not readable.
+    let mut damaged = before.clone();
+    damaged[..100].fill(b'x');
+    let damaged_path = f.dir.path().join("damaged.golive");
+    std::fs::write(&damaged_path, &damaged).unwrap();
+    let error = record::verify(&damaged_path, &Trust::default()).unwrap_err();
+    assert!(
+        error.to_string().contains("its database cannot be read"),
         "{error}"
     );
     let missing = record::verify(&f.dir.path().join("nope.golive"), &Trust::default()).unwrap_err();
@@ -198,11 +207,15 @@ fn changed_rows_of_the_snapshot_fail_its_check() {
     let (f, launch_id, _) = busy_store();
     let signer = key(1);
     let path = export(&f, &launch_id, "launch.golive", &signer);
+    let bytes = std::fs::read(&path).unwrap();
+    let (database, trailer) = split(&bytes);
+    std::fs::write(&path, database).unwrap();
     let bundle = Connection::open(&path).unwrap();
     bundle
         .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
         .unwrap();
     drop(bundle);
+    append(&path, trailer);
     let report = record::verify(&path, &trusting(&signer)).unwrap();
     let failed: Vec<&str> = report
         .checks
@@ -249,10 +262,24 @@ fn rng(kind: &str) -> fastrand::Rng {
     fastrand::Rng::with_seed(seed)
 }
 
-/// A fresh copy of the bundle opened as a forger would: the append-only
-/// triggers dropped.
+/// A bundle's database and its trailer (with the footer).
+fn split(bytes: &[u8]) -> (&[u8], &[u8]) {
+    let n = bytes.len();
+    let length = u64::from_le_bytes(bytes[n - 24..n - 16].try_into().unwrap()) as usize;
+    bytes.split_at(n - 24 - length)
+}
+
+fn append(path: &std::path::Path, bytes: &[u8]) {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    file.write_all(bytes).unwrap();
+}
+
+/// A fresh copy of the bundle's database opened as a forger would (the
+/// trailer set aside, the append-only triggers dropped); the trailer goes
+/// back on in `assert_caught`.
 fn forge(original: &Original) -> Connection {
-    std::fs::write(&original.work, &original.bytes).unwrap();
+    std::fs::write(&original.work, split(&original.bytes).0).unwrap();
     let conn = Connection::open(&original.work).unwrap();
     conn.execute_batch(
         "PRAGMA synchronous = OFF;
@@ -348,6 +375,7 @@ fn rechain(conn: &Connection, from: i64) {
 /// Verifies the forged copy, expecting the chain to fail at `expected`.
 fn assert_caught(original: &Original, conn: Connection, expected: i64, what: &str) {
     drop(conn);
+    append(&original.work, split(&original.bytes).1);
     let report = record::verify(&original.work, &trusting(&original.signer)).unwrap();
     assert!(!report.ok(), "{what} was not detected");
     let bad = report
@@ -527,8 +555,7 @@ fn every_bundle_re_signed_with_another_key_is_found() {
         .unwrap();
         rechain(&conn, seq);
         let forger = key(rng.u8(2..=255));
-        resign(&conn, &forger);
-        drop(conn);
+        resign(conn, &original, &forger);
 
         let report = record::verify(&original.work, &trusted).unwrap();
         assert!(!report.ok(), "trial {trial}: the re-signed bundle verified");
@@ -555,36 +582,40 @@ fn every_bundle_re_signed_with_another_key_is_found() {
 }
 
 /// What a forger with their own key writes: a checkpoint of the forged
-/// trail, signed.
-fn resign(conn: &Connection, forger: &SigningKey) {
-    let old: String = conn
-        .query_row("SELECT checkpoint FROM golive_bundle", [], |r| r.get(0))
-        .unwrap();
-    let mut checkpoint: Checkpoint = serde_json::from_str(&old).unwrap();
+/// database, signed, in a new trailer.
+fn resign(conn: Connection, original: &Original, forger: &SigningKey) {
     let mut hashes = Vec::new();
-    let mut stmt = conn
-        .prepare("SELECT hash FROM audit_events ORDER BY seq")
-        .unwrap();
-    let mut rows = stmt.query([]).unwrap();
     let mut head = String::new();
-    while let Some(row) = rows.next().unwrap() {
-        head = row.get(0).unwrap();
-        hashes.extend(hex::decode(&head).unwrap());
+    {
+        let mut stmt = conn
+            .prepare("SELECT hash FROM audit_events ORDER BY seq")
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            head = row.get(0).unwrap();
+            hashes.extend(hex::decode(&head).unwrap());
+        }
     }
-    drop(rows);
+    drop(conn);
+    let old = split(&original.bytes).1;
+    let old: record::bundle::Trailer = serde_json::from_slice(&old[..old.len() - 24]).unwrap();
+    let mut checkpoint: Checkpoint = serde_json::from_str(&old.checkpoint).unwrap();
+    let bytes = std::fs::metadata(&original.work).unwrap().len();
     checkpoint.chain_head = head;
     checkpoint.event_hashes = hex::encode(Sha256::digest(&hashes));
-    checkpoint.snapshot = record::snapshot::digest(conn).unwrap();
+    checkpoint.snapshot = record::bundle::digest_of_file(&original.work, bytes).unwrap();
+    checkpoint.snapshot_bytes = bytes;
     checkpoint.signer = signing::fingerprint(&forger.verifying_key());
-    let bytes = checkpoint.signed_bytes();
-    conn.execute(
-        "UPDATE golive_bundle SET checkpoint = ?1, signature = ?2, public_key = ?3, event_hashes = ?4",
-        params![
-            String::from_utf8(bytes.clone()).unwrap(),
-            hex::encode(forger.sign(&bytes).to_bytes()),
-            hex::encode(forger.verifying_key().as_bytes()),
-            hashes,
-        ],
+    let signed = checkpoint.signed_bytes();
+    record::bundle::append_trailer(
+        &original.work,
+        &record::bundle::Trailer {
+            format: old.format,
+            signature: hex::encode(forger.sign(&signed).to_bytes()),
+            checkpoint: String::from_utf8(signed).unwrap(),
+            public_key: hex::encode(forger.verifying_key().as_bytes()),
+            event_hashes: hex::encode(&hashes),
+        },
     )
     .unwrap();
 }

@@ -1,16 +1,10 @@
-//! What a bundle's snapshot holds and how it is fingerprinted: the store cut
-//! down to one launch, and a digest over every row and the schema.
+//! What a bundle's snapshot holds: the store cut down to one launch.
 
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
-use sha2::{Digest, Sha256};
 
 use crate::Result;
-
-/// The table a bundle adds for its checkpoint; never part of the digest.
-pub const BUNDLE_TABLE: &str = "golive_bundle";
 
 /// Removes every other launch and, table by table, every row left pointing
 /// at something removed (following the schema's foreign keys, so a new
@@ -26,6 +20,10 @@ pub fn keep_only_launch(conn: &Connection, launch_id: &str) -> Result<u64> {
         [launch_id],
     )?;
     let mut removed = conn.execute("DELETE FROM launches WHERE id <> ?1", [launch_id])? as u64;
+    if removed == 0 {
+        // The store keeps its foreign keys: nothing can point nowhere yet.
+        return Ok(0);
+    }
     let deletes = orphan_deletes(conn)?;
     loop {
         let mut round = 0;
@@ -122,58 +120,4 @@ fn tables(conn: &Connection) -> Result<Vec<String>> {
 
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// SHA-256 (hex) over the schema version, the schema and every row of every
-/// table except the audit trail (which the checkpoint's event hashes cover)
-/// and the bundle's own table. Rows are taken in key order, values with
-/// their type, each length-prefixed, so no two different snapshots encode
-/// alike.
-pub fn digest(conn: &Connection) -> Result<String> {
-    let mut hasher = Sha256::new();
-    let mut put = |tag: u8, bytes: &[u8]| {
-        hasher.update([tag]);
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    put(b'v', &version.to_le_bytes());
-    let mut schema = conn.prepare(
-        "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master
-          WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> ?1 ORDER BY type, name",
-    )?;
-    let mut rows = schema.query([BUNDLE_TABLE])?;
-    while let Some(row) = rows.next()? {
-        for i in 0..4 {
-            put(b's', row.get_ref(i)?.as_str().unwrap_or("").as_bytes());
-        }
-    }
-    for table in tables(conn)? {
-        if table == "audit_events" || table == BUNDLE_TABLE {
-            continue;
-        }
-        put(b't', table.as_bytes());
-        let order = primary_key(conn, &table)?
-            .iter()
-            .map(|c| quote(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut stmt =
-            conn.prepare(&format!("SELECT * FROM {} ORDER BY {order}", quote(&table)))?;
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            put(b'r', &[]);
-            for i in 0..columns {
-                match row.get_ref(i)? {
-                    ValueRef::Null => put(b'n', &[]),
-                    ValueRef::Integer(v) => put(b'i', &v.to_le_bytes()),
-                    ValueRef::Real(v) => put(b'f', &v.to_bits().to_le_bytes()),
-                    ValueRef::Text(v) => put(b'x', v),
-                    ValueRef::Blob(v) => put(b'b', v),
-                }
-            }
-        }
-    }
-    Ok(hex::encode(hasher.finalize()))
 }

@@ -5,13 +5,12 @@
 use std::path::Path;
 
 use ed25519_dalek::{Signature, VerifyingKey};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::bundle::{Checkpoint, FORMAT};
+use super::bundle::{Checkpoint, FORMAT, MAGIC, Trailer, digest_of_file};
 use super::signing::{fingerprint, public_key_from_hex, same_fingerprint};
-use super::snapshot::{self, BUNDLE_TABLE};
 use crate::audit::{self, BadEvent, Event};
 use crate::{Error, Result};
 
@@ -64,20 +63,59 @@ impl BundleReport {
     }
 }
 
-/// Opens a bundle for reading only; nothing beside it is created.
-pub fn open(path: &Path) -> Result<Connection> {
-    let not_readable = |reason: String| {
+/// The trailer of the bundle at `path`, and how many bytes before it are
+/// the database.
+pub fn read_trailer(path: &Path) -> Result<(Trailer, u64)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let not_a_bundle = || {
         Error::InvalidInput(format!(
-            "{} cannot be read as a golive bundle: {reason}",
+            "{} holds no signed checkpoint: it is not a golive bundle (a store or a backup is not one; export one with `golive export --bundle FILE`), or its end was cut off or rewritten by a database tool",
             path.display()
         ))
     };
-    if !path.is_file() {
-        return Err(Error::NotFound(format!(
-            "there is no file {}",
-            path.display()
-        )));
+    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::NotFound(format!("there is no file {}", path.display()))
+        }
+        _ => Error::InvalidInput(format!("{} cannot be read: {e}", path.display())),
+    })?;
+    let size = file
+        .metadata()
+        .map_err(|e| Error::InvalidInput(format!("{} cannot be read: {e}", path.display())))?
+        .len();
+    let footer = (MAGIC.len() + 8) as u64;
+    if size < footer {
+        return Err(not_a_bundle());
     }
+    let mut tail = vec![0u8; footer as usize];
+    file.seek(SeekFrom::Start(size - footer))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|_| not_a_bundle())?;
+    if &tail[8..] != MAGIC {
+        return Err(not_a_bundle());
+    }
+    let length = u64::from_le_bytes(tail[..8].try_into().expect("8 bytes"));
+    if length > size - footer || length > 1 << 31 {
+        return Err(not_a_bundle());
+    }
+    let database = size - footer - length;
+    let mut json = vec![0u8; length as usize];
+    file.seek(SeekFrom::Start(database))
+        .and_then(|_| file.read_exact(&mut json))
+        .map_err(|_| not_a_bundle())?;
+    let trailer: Trailer = serde_json::from_slice(&json).map_err(|e| {
+        Error::InvalidInput(format!(
+            "{} is not a valid golive bundle: its trailer is damaged ({e})",
+            path.display()
+        ))
+    })?;
+    Ok((trailer, database))
+}
+
+/// Opens a bundle's database for reading only; nothing beside it is
+/// created, and the trailer is not read as part of it.
+pub fn open(path: &Path) -> Result<Connection> {
+    read_trailer(path)?;
     let uri = format!(
         "file:{}?immutable=1",
         percent_encoding::utf8_percent_encode(
@@ -93,75 +131,45 @@ pub fn open(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| not_readable(e.to_string()))?;
-    let has_table: bool = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [BUNDLE_TABLE],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n == 1)
-        .map_err(|e| not_readable(format!("it is not a SQLite file ({e})")))?;
-    if !has_table {
-        return Err(not_readable(
-            "it holds no signed checkpoint (a store or a backup is not a bundle; export one with `golive export --bundle FILE`)".into(),
-        ));
-    }
+    .and_then(|conn| {
+        conn.query_row("SELECT count(*) FROM audit_events", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok(conn)
+    })
+    .map_err(|e| {
+        Error::InvalidInput(format!(
+            "{} is not a valid golive bundle: its database cannot be read ({e})",
+            path.display()
+        ))
+    })?;
     Ok(conn)
-}
-
-struct Stored {
-    format: i64,
-    checkpoint: String,
-    signature: String,
-    public_key: String,
-    event_hashes: Vec<u8>,
 }
 
 /// Checks everything a bundle claims and reports each part; an error means
 /// the file could not be read as a bundle at all.
 pub fn verify(path: &Path, trust: &Trust) -> Result<BundleReport> {
-    let conn = open(path)?;
+    let (trailer, database) = read_trailer(path)?;
     let broken = |reason: &str| {
         Error::InvalidInput(format!(
             "{} is not a valid golive bundle: {reason}",
             path.display()
         ))
     };
-    let stored: Option<Stored> = conn
-        .query_row(
-            &format!(
-                "SELECT format, checkpoint, signature, public_key, event_hashes FROM {BUNDLE_TABLE}
-                 WHERE (SELECT count(*) FROM {BUNDLE_TABLE}) = 1"
-            ),
-            [],
-            |r| {
-                Ok(Stored {
-                    format: r.get(0)?,
-                    checkpoint: r.get(1)?,
-                    signature: r.get(2)?,
-                    public_key: r.get(3)?,
-                    event_hashes: r.get(4)?,
-                })
-            },
-        )
-        .optional()
-        .map_err(|e| broken(&format!("its checkpoint cannot be read ({e})")))?;
-    let stored = stored.ok_or_else(|| broken("it must hold exactly one checkpoint"))?;
-    if stored.format > FORMAT as i64 {
+    if trailer.format > FORMAT {
         return Err(Error::StoreTooNew {
             path: path.display().to_string(),
-            found: stored.format as usize,
+            found: trailer.format as usize,
             known: FORMAT as usize,
         });
     }
-    let checkpoint: Checkpoint = serde_json::from_str(&stored.checkpoint)
+    let checkpoint: Checkpoint = serde_json::from_str(&trailer.checkpoint)
         .map_err(|e| broken(&format!("its checkpoint is not readable ({e})")))?;
-    let key = public_key_from_hex(&stored.public_key)
+    let key = public_key_from_hex(&trailer.public_key)
         .map_err(|e| broken(&format!("its public key is damaged ({e})")))?;
     let signer = fingerprint(&key);
 
-    let mut checks = vec![signature_check(&stored, &checkpoint, &key, &signer)];
+    let mut checks = vec![signature_check(&trailer, &checkpoint, &key, &signer)];
     checks.push(match trust.why(&signer) {
         Some(why) => Check {
             name: "signer".into(),
@@ -176,19 +184,26 @@ pub fn verify(path: &Path, trust: &Trust) -> Result<BundleReport> {
             ),
         },
     });
-    let (events, first_bad) = events_check(&conn, &checkpoint, &stored.event_hashes)?;
+    let conn = open(path)?;
+    let signed = hex::decode(&trailer.event_hashes).unwrap_or_default();
+    // The events on this thread while another hashes the database.
+    let (events, digest) = std::thread::scope(|scope| {
+        let digest = scope.spawn(|| digest_of_file(path, database));
+        let events = events_check(&conn, &checkpoint, &signed);
+        (events, digest.join())
+    });
+    let (events, first_bad) = events?;
     checks.push(events);
-    let digest = snapshot::digest(&conn)?;
-    checks.push(match digest == checkpoint.snapshot {
-        true => Check {
-            name: "snapshot".into(),
-            ok: true,
-            detail: "the launch's data is exactly as signed".into(),
-        },
-        false => Check {
-            name: "snapshot".into(),
-            ok: false,
-            detail: "the launch's data differs from what was signed: rows or the schema were changed after export".into(),
+    let digest = digest
+        .map_err(|_| Error::Internal("the digest thread panicked".into()))?
+        .map_err(|e| broken(&format!("its database cannot be read ({e})")))?;
+    let same = digest == checkpoint.snapshot && database == checkpoint.snapshot_bytes;
+    checks.push(Check {
+        name: "snapshot".into(),
+        ok: same,
+        detail: match same {
+            true => "the launch's data is exactly as signed".into(),
+            false => "the launch's data differs from what was signed: the database was changed after export".into(),
         },
     });
     Ok(BundleReport {
@@ -201,7 +216,7 @@ pub fn verify(path: &Path, trust: &Trust) -> Result<BundleReport> {
 }
 
 fn signature_check(
-    stored: &Stored,
+    stored: &Trailer,
     checkpoint: &Checkpoint,
     key: &VerifyingKey,
     signer: &str,

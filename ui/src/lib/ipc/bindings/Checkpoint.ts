@@ -23,9 +23,13 @@ chain_head: string,
  */
 event_hashes: string, 
 /**
- * The snapshot's digest (`snapshot::digest`).
+ * SHA-256 of the database part of the bundle.
  */
-snapshot: string, schema_version: number, 
+snapshot: string, 
+/**
+ * Its length in bytes.
+ */
+snapshot_bytes: number, schema_version: number, 
 /**
  * When the snapshot was taken.
  */
