@@ -178,10 +178,10 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
     sorted(value).to_string()
 }
 
-const EVENT_COLUMNS: &str =
+pub(crate) const EVENT_COLUMNS: &str =
     "seq, at, launch_id, actor, actor_role, action, subject, details, prev_hash, hash";
 
-fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+pub(crate) fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
         seq: row.get(0)?,
         at: row.get(1)?,

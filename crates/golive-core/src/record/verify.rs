@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::bundle::{Checkpoint, FORMAT, MAGIC, Trailer, digest_of_file};
 use super::signing::{fingerprint, public_key_from_hex, same_fingerprint};
-use crate::audit::{self, BadEvent, Event};
+use crate::audit::{self, BadEvent};
 use crate::{Error, Result};
 
 /// Keys whose signature is accepted, each with why it is trusted.
@@ -273,10 +273,10 @@ fn events_check(
             .then(|| signed.get(start..start + 32).map(hex::encode))
             .flatten()
     };
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, launch_id, actor, actor_role, action, subject, details, prev_hash, hash
-           FROM audit_events ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM audit_events ORDER BY seq",
+        audit::EVENT_COLUMNS
+    ))?;
     let mut rows = stmt.query([])?;
     let mut prev_hash = audit::GENESIS_HASH.to_string();
     let mut position: u64 = 0;
@@ -290,18 +290,7 @@ fn events_check(
     };
     while let Some(row) = rows.next()? {
         position += 1;
-        let event = Event {
-            seq: row.get(0)?,
-            at: row.get(1)?,
-            launch_id: row.get(2)?,
-            actor: row.get(3)?,
-            actor_role: row.get(4)?,
-            action: row.get(5)?,
-            subject: row.get(6)?,
-            details: row.get(7)?,
-            prev_hash: row.get(8)?,
-            hash: row.get(9)?,
-        };
+        let event = audit::event_from_row(row)?;
         let here = position as i64;
         if position > checkpoint.events {
             return bad(
