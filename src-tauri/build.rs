@@ -64,6 +64,8 @@ const COMMANDS: &[&str] = &[
     "record_facets",
     "verify_chain",
     "export_bundle",
+    "export_full_json",
+    "export_csv",
     "list_risks",
     "save_risk",
     "remove_risk",

@@ -99,6 +99,8 @@ pub fn run() {
             commands::record::record_facets,
             commands::record::verify_chain,
             commands::record::export_bundle,
+            commands::record::export_full_json,
+            commands::record::export_csv,
             commands::risks::list_risks,
             commands::risks::save_risk,
             commands::risks::remove_risk,

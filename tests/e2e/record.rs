@@ -1,6 +1,6 @@
 //! The Record view: the trail filtered by who and what kind of change, a
-//! subject's history, an event opening its item, and the launch exported as
-//! a signed bundle that `golive verify` accepts.
+//! subject's history, an event opening its item, the launch exported as a
+//! signed bundle that `golive verify` accepts, and its data as JSON and CSV.
 
 use crate::cli;
 use crate::driver::App;
@@ -101,5 +101,30 @@ async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
     // The key's first use is itself in the record.
     app.wait_for_text("[data-testid=record-log]", "record.key")
         .await;
+
+    // The data as JSON and as CSV files.
+    app.click("[data-testid=export-json]").await;
+    let json = dir.path().join("arxos-data.json");
+    answer_file_dialog("Export the launch data as JSON", &json).await;
+    app.wait_for_text("[data-testid=data-exported]", "arxos-data.json")
+        .await;
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("the JSON file"))
+            .expect("JSON");
+    assert!(
+        data["tables"]["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["key"] == "PRE-08" && i["status"] == "done")
+    );
+    app.click("[data-testid=export-csv]").await;
+    let folder = dir.path().join("arxos-tables");
+    answer_file_dialog("Export the tables as CSV files into a new folder", &folder).await;
+    app.wait_for_text("[data-testid=data-exported]", "arxos-tables")
+        .await;
+    let items = std::fs::read_to_string(folder.join("items.csv")).expect("items.csv");
+    assert!(items.contains("PRE-08"), "{items}");
+    app.screenshot("65-record-data-exported").await;
     app.quit().await;
 }

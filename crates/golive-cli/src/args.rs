@@ -255,11 +255,18 @@ pub enum Command {
         #[arg(long = "key", value_name = "FINGERPRINT", requires = "file")]
         keys: Vec<String>,
     },
-    /// Export the launch's record: --bundle FILE writes one signed file to verify and review offline
+    /// Export the launch's record: a signed bundle to verify and review offline, its data as JSON or as CSV files
+    #[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
     Export {
         /// The bundle to write (never overwritten): a snapshot of the launch, its audit trail and a signed checkpoint
-        #[arg(long, value_name = "FILE")]
-        bundle: PathBuf,
+        #[arg(long, value_name = "FILE", group = "what")]
+        bundle: Option<PathBuf>,
+        /// Every table of the launch as one JSON document
+        #[arg(long, value_name = "FILE", group = "what")]
+        full_json: Option<PathBuf>,
+        /// Every table of the launch as a CSV file in this folder
+        #[arg(long, value_name = "DIR", group = "what")]
+        csv: Option<PathBuf>,
     },
     /// Copy the store now (into the backups folder beside it, or --to FILE); `backup list`, `backup keep N`
     Backup(BackupArgs),

@@ -358,7 +358,21 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
-        Command::Export { bundle } => record::export_command(&mut cx, &bundle)?,
+        Command::Export {
+            bundle,
+            full_json,
+            csv,
+        } => {
+            if let Some(bundle) = bundle {
+                record::export_command(&mut cx, &bundle)?;
+            }
+            if let Some(file) = full_json {
+                record::tables_command(&mut cx, &file, record::TableFormat::Json)?;
+            }
+            if let Some(dir) = csv {
+                record::tables_command(&mut cx, &dir, record::TableFormat::Csv)?;
+            }
+        }
         Command::Backup(args) => backup::backup_command(&mut cx, args)?,
         Command::Restore { file, yes } => backup::restore_command(&mut cx, &file, yes)?,
         Command::Profile { name, role } => {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use golive_core::record::{self, BundleReport, Trust, signing};
+use golive_core::record::{self, BundleReport, Trust, signing, tables};
 
 use crate::{Context, Failure, emit};
 
@@ -24,6 +24,30 @@ pub fn export_command(cx: &mut Context, bundle: &Path) -> Result<(), Failure> {
             c.signer,
             e.path,
             c.signer,
+        )
+    });
+    Ok(())
+}
+
+pub enum TableFormat {
+    Json,
+    Csv,
+}
+
+/// The launch's data as one JSON document or a folder of CSV files.
+pub fn tables_command(cx: &mut Context, dest: &Path, format: TableFormat) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let written = match format {
+        TableFormat::Json => tables::write_json(&cx.store, &launch.id, dest, cx.now)?,
+        TableFormat::Csv => tables::write_csv(&cx.store, &launch.id, dest)?,
+    };
+    emit(cx.json, &written, |w| {
+        let rows: u64 = w.tables.iter().map(|t| t.rows).sum();
+        format!(
+            "Wrote {} tables ({rows} rows) of {:?} to {}.\n",
+            w.tables.len(),
+            launch.name,
+            w.path
         )
     });
     Ok(())

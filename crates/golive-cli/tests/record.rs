@@ -92,3 +92,105 @@ fn verify_explains_a_file_that_is_not_a_bundle() {
     let out = cli.fails(&["verify", store.to_str().unwrap()], 2);
     assert!(out.contains("holds no signed checkpoint"), "{out}");
 }
+
+#[test]
+fn the_launch_data_exports_as_json_and_as_csv_files_of_that_launch_only() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&["tick", "PRE-07", "--note", "load test report"]);
+    cli.ok(&["env", "add", "staging"]);
+    cli.ok(&[
+        "trigger",
+        "add",
+        "--env",
+        "staging",
+        "--name",
+        "Deploy",
+        "--kind",
+        "deploy",
+        "--",
+        "bash",
+        "-c",
+        "echo built; echo warned >&2",
+    ]);
+    cli.ok(&["deploy", "Deploy"]);
+    // A rehearsal beside it, with a change of its own.
+    cli.ok(&["rehearsal", "create", "--name", "Drill"]);
+    cli.ok(&["--launch", "Drill", "tick", "PRE-09"]);
+
+    let json_path = cli.dir.path().join("arxos.json");
+    let csv_dir = cli.dir.path().join("arxos-csv");
+    let out = cli.ok(&[
+        "--launch",
+        "Arxos platform",
+        "export",
+        "--full-json",
+        json_path.to_str().unwrap(),
+        "--csv",
+        csv_dir.to_str().unwrap(),
+    ]);
+    assert!(out.contains("of \"Arxos platform\" to"), "{out}");
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let launch_id = data["launch_id"].as_str().unwrap().to_string();
+    let tables = &data["tables"];
+    let launches = tables["launches"].as_array().unwrap();
+    assert_eq!(launches.len(), 1);
+    assert_eq!(launches[0]["name"], "Arxos platform");
+    let items = tables["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["launch_id"] == launch_id));
+    assert!(
+        items
+            .iter()
+            .any(|i| i["key"] == "PRE-07" && i["status"] == "done")
+    );
+    // Run output as readable lines, not packed rows.
+    assert!(tables.get("run_output").is_none());
+    let lines: Vec<&str> = tables["run_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        lines.contains(&"built") && lines.contains(&"warned"),
+        "{lines:?}"
+    );
+    // The launch's events, none of the rehearsal's.
+    let events = tables["audit_events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["subject"] == "item:PRE-07"));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["launch_id"].is_null() || e["launch_id"] == launch_id),
+        "another launch's events were exported"
+    );
+
+    let items_csv = std::fs::read_to_string(csv_dir.join("items.csv")).unwrap();
+    let header = items_csv.lines().next().unwrap();
+    assert!(header.split(',').any(|c| c == "key"), "{header}");
+    assert!(items_csv.contains("PRE-07"));
+    let pre09: Vec<&str> = items_csv
+        .lines()
+        .filter(|l| l.contains(",PRE-09,"))
+        .collect();
+    assert_eq!(pre09.len(), 1, "one launch's items only: {pre09:?}");
+    assert!(
+        pre09[0].contains(",open,"),
+        "the rehearsal's tick is not this launch's: {}",
+        pre09[0]
+    );
+    assert!(csv_dir.join("run_lines.csv").exists());
+
+    let blocked = cli.fails(
+        &[
+            "export",
+            "--full-json",
+            "/proc/golive-cannot-write-here/x.json",
+        ],
+        2,
+    );
+    assert!(blocked.contains("cannot write"), "{blocked}");
+    let nothing = cli.fails(&["export"], 2);
+    assert!(nothing.contains("--bundle"), "{nothing}");
+}

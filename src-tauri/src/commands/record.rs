@@ -1,7 +1,9 @@
 //! The Record view: the audit trail filtered, what it can be filtered by,
-//! the chain's state, and exporting the launch as a signed bundle.
+//! the chain's state, and exporting the launch as a signed bundle, as JSON
+//! or as CSV files.
 
 use golive_core::audit::{self, Event, Facets, Query, Verification};
+use golive_core::record::tables::{self, Written};
 use golive_core::record::{self, Exported, signing};
 use tauri::State;
 
@@ -70,6 +72,41 @@ pub async fn export_bundle(
                 &key,
                 jiff::Timestamp::now(),
             )
+        })
+        .await
+}
+
+/// Every table of the launch as one JSON document at `path`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_full_json(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<Written, CommandError> {
+    state
+        .with_store(move |store, _| {
+            tables::write_json(
+                store,
+                &launch_id,
+                std::path::Path::new(&path),
+                jiff::Timestamp::now(),
+            )
+        })
+        .await
+}
+
+/// Every table of the launch as a CSV file in the folder `path`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_csv(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+) -> Result<Written, CommandError> {
+    state
+        .with_store(move |store, _| {
+            tables::write_csv(store, &launch_id, std::path::Path::new(&path))
         })
         .await
 }

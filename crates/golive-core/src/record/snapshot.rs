@@ -95,7 +95,7 @@ fn orphan_deletes(conn: &Connection) -> Result<Vec<String>> {
     Ok(deletes)
 }
 
-fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>> {
+pub(crate) fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
     let columns = stmt
@@ -118,6 +118,6 @@ fn tables(conn: &Connection) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-fn quote(name: &str) -> String {
+pub(crate) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -43,6 +43,7 @@ import type { Query as RecordQuery } from './bindings/Query';
 import type { Facets } from './bindings/Facets';
 import type { KindCount } from './bindings/KindCount';
 import type { Exported } from './bindings/Exported';
+import type { Written } from './bindings/Written';
 import type { Checkpoint } from './bindings/Checkpoint';
 import type { Verification } from './bindings/Verification';
 import type { Event as AuditEvent } from './bindings/Event';
@@ -165,7 +166,7 @@ export type { DeployOverview, Trigger, TriggerInput, RunRequest, Run, RunFilter,
 export type { Training, TrainingSession, SessionInput, Mark, TrainingImport, Audience };
 export type { UpdatesOverview, StakeholderUpdate, ChatChannel, ChannelKind, PhaseCadence, UpdateDue };
 export type { Risk, RiskInput };
-export type { RecordQuery, Facets, KindCount, Exported, Checkpoint, Verification };
+export type { RecordQuery, Facets, KindCount, Exported, Checkpoint, Verification, Written };
 export type { Backups, Backup, StoreSummary, Restored };
 export type { FeedbackOverview, Feedback, FeedbackInput, FeedbackImport, FeedbackStatus };
 export type { FeedbackKind } from './bindings/FeedbackKind';
@@ -408,6 +409,10 @@ export const ipc = {
   verifyChain: () => call<Verification>('verify_chain'),
   /** Writes the launch's signed bundle (the key is in the OS keychain). */
   exportBundle: (launchId: string, path: string) => call<Exported>('export_bundle', { launchId, path }),
+  /** Every table of the launch as one JSON document. */
+  exportFullJson: (launchId: string, path: string) => call<Written>('export_full_json', { launchId, path }),
+  /** Every table of the launch as CSV files in the folder `path`. */
+  exportCsv: (launchId: string, path: string) => call<Written>('export_csv', { launchId, path }),
 
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
