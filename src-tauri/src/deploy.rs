@@ -88,7 +88,7 @@ impl DeployRuntime {
             let now = jiff::Timestamp::now();
             let launches = golive_core::launch::list(store.conn()).unwrap_or_default();
             let mut due = Vec::new();
-            for launch in launches {
+            for launch in launches.into_iter().filter(|l| l.closed_at.is_none()) {
                 match watch::automatic_rollbacks_due(store.conn(), &launch.id, now) {
                     Ok(found) => due.extend(found.into_iter().map(|d| (launch.id.clone(), d))),
                     Err(error) => tracing::warn!(%error, "the rollback watch could not be read"),

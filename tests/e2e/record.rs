@@ -128,3 +128,53 @@ async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
     app.screenshot("65-record-data-exported").await;
     app.quit().await;
 }
+
+/// A launch past Day 30 closes after its name is typed; then the window
+/// says so on every view and a tick is refused with the reason.
+#[tokio::test]
+async fn close_a_launch_after_day_30_and_see_it_read_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("golive.db");
+    cli(
+        &store,
+        &[
+            "init",
+            "--name",
+            "Arxos platform",
+            "--go-live",
+            &format!("{}T09:00", day0_in(-40, "UTC")),
+            "--tz",
+            "UTC",
+        ],
+    );
+    let app = App::start(&store).await;
+    app.find("[data-testid=view-dashboard]").await;
+    app.click("[data-testid=close-launch]").await;
+    app.find("[data-testid=close-dialog]").await;
+    app.type_into("[data-testid=close-name]", "Arxos").await;
+    app.click("[data-testid=close-confirm]").await;
+    app.wait_for_text("[data-testid=close-error]", "Type Arxos platform exactly")
+        .await;
+    app.type_into("[data-testid=close-name]", "Arxos platform")
+        .await;
+    app.screenshot("66-close-launch").await;
+    app.click("[data-testid=close-confirm]").await;
+    app.gone("[data-testid=close-dialog]").await;
+    app.wait_for_text("[data-testid=closed-banner]", "read-only")
+        .await;
+    app.gone("[data-testid=close-launch]").await;
+    app.gone("[data-testid=reschedule]").await;
+
+    app.click("[data-testid=nav-readiness]").await;
+    app.find("[data-testid=closed-banner]").await;
+    app.click("[data-testid=toggle-PRE-07]").await;
+    app.find("[data-testid=note-dialog]").await;
+    app.click("[data-testid=note-confirm]").await;
+    app.wait_for_text("[data-testid=note-error]", "read-only")
+        .await;
+    app.screenshot("67-closed-launch-refuses").await;
+    let done = cli(&store, &["items", "--status", "done"]);
+    assert!(!done.contains("PRE-07"), "{done}");
+    assert!(cli(&store, &["log"]).contains("launch.close"));
+    app.quit().await;
+}

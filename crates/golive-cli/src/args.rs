@@ -255,6 +255,12 @@ pub enum Command {
         #[arg(long = "key", value_name = "FINGERPRINT", requires = "file")]
         keys: Vec<String>,
     },
+    /// Close the launch after its plan's last day (Day 30): from then on it is read-only; closing is final
+    Close {
+        /// Close without asking
+        #[arg(long)]
+        yes: bool,
+    },
     /// Export the launch's record: a signed bundle to verify and review offline, its data as JSON or as CSV files
     #[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
     Export {

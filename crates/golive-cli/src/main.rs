@@ -358,6 +358,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
             return Ok(if verification.ok() { 0 } else { 1 });
         }
+        Command::Close { yes } => record::close_command(&mut cx, yes)?,
         Command::Export {
             bundle,
             full_json,

@@ -506,7 +506,17 @@ pub fn launches(launches: &[Launch]) -> String {
         } else {
             ""
         };
-        let _ = writeln!(out, "{}  {}{newest}", launch.id, go_live_line(launch));
+        let closed = launch
+            .closed_at
+            .as_deref()
+            .map(|at| format!("  [closed {}]", at.get(..10).unwrap_or(at)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}  {}{newest}{closed}",
+            launch.id,
+            go_live_line(launch)
+        );
     }
     out
 }

@@ -194,3 +194,49 @@ fn the_launch_data_exports_as_json_and_as_csv_files_of_that_launch_only() {
     let nothing = cli.fails(&["export"], 2);
     assert!(nothing.contains("--bundle"), "{nothing}");
 }
+
+#[test]
+fn a_launch_past_day_30_closes_after_confirmation_and_then_refuses_changes() {
+    let cli = Cli::new();
+    let today = jiff::Timestamp::now().in_tz("UTC").unwrap().date();
+    let day0 = today.checked_add(jiff::ToSpan::days(-40)).unwrap();
+    cli.ok(&[
+        "init",
+        "--name",
+        "Arxos platform",
+        "--go-live",
+        &format!("{day0}T09:00"),
+        "--tz",
+        "UTC",
+    ]);
+    cli.ok(&["tick", "PRE-07"]);
+    // Without a terminal, closing needs --yes; nothing changes meanwhile.
+    let asked = cli.fails(&["close"], 2);
+    assert!(asked.contains("Run again with --yes"), "{asked}");
+    cli.ok(&["tick", "PRE-08"]);
+
+    let closed = cli.ok(&["close", "--yes"]);
+    assert!(closed.contains("read-only from now on"), "{closed}");
+    assert!(cli.ok(&["launches"]).contains("[closed "));
+    let refused = cli.fails(&["tick", "PRE-09"], 2);
+    assert!(refused.contains("read-only"), "{refused}");
+    let items = cli.ok(&["items", "--status", "done"]);
+    assert!(!items.contains("PRE-09"), "{items}");
+    // Its record still reads and exports.
+    assert!(cli.ok(&["log"]).contains("launch.close"));
+    let bundle = cli.dir.path().join("closed.golive");
+    cli.ok(&["export", "--bundle", bundle.to_str().unwrap()]);
+    assert_eq!(
+        cli.run(&["verify", bundle.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_launch_is_not_closed_before_its_last_day() {
+    let cli = Cli::new();
+    cli.init();
+    let early = cli.fails(&["close", "--yes"], 2);
+    assert!(early.contains("can be closed after Day 30"), "{early}");
+    cli.ok(&["tick", "PRE-07"]);
+}

@@ -115,6 +115,9 @@ pub(crate) fn append(
     subject: &str,
     details: &serde_json::Value,
 ) -> Result<()> {
+    if let Some(launch_id) = launch_id {
+        refuse_if_closed(conn, launch_id)?;
+    }
     let head: Option<(i64, String)> = conn
         .query_row(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
@@ -151,6 +154,23 @@ pub(crate) fn append(
     .execute(params![
         seq, at, launch_id, actor, actor_role, action, subject, details, prev_hash, hash
     ])?;
+    Ok(())
+}
+
+/// Every change to a launch appends its event here, so this one check makes
+/// a closed launch read-only: the change's transaction fails with it.
+fn refuse_if_closed(conn: &Connection, launch_id: &str) -> Result<()> {
+    let closed: Option<(String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT name, closed_at, closed_by FROM launches WHERE id = ?1")?
+        .query_row([launch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if let Some((name, Some(at), by)) = closed {
+        return Err(crate::Error::Conflict(format!(
+            "{name:?} was closed on {} by {}: it is read-only now. Its record stays available to review and export.",
+            at.get(..10).unwrap_or(&at),
+            by.as_deref().unwrap_or("someone")
+        )));
+    }
     Ok(())
 }
 

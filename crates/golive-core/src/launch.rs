@@ -26,6 +26,9 @@ pub struct Launch {
     pub rehearsal_of: Option<String>,
     /// That launch's name.
     pub rehearsal_of_name: Option<String>,
+    /// When the launch was closed (then it is read-only), and by whom.
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
 }
 
 impl Launch {
@@ -54,7 +57,8 @@ const LAUNCH_COLUMNS: &str = "id, name, platform, go_live_local, time_zone, temp
 
 const SELECT_LAUNCH: &str =
     "SELECT l.id, l.name, l.platform, l.go_live_local, l.time_zone, l.template_name,
-        l.template_version, l.created_at, l.created_by, l.rehearsal_of, o.name
+        l.template_version, l.created_at, l.created_by, l.rehearsal_of, o.name,
+        l.closed_at, l.closed_by
     FROM launches l LEFT JOIN launches o ON o.id = l.rehearsal_of";
 
 fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
@@ -70,6 +74,8 @@ fn launch_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Launch> {
         created_by: row.get(8)?,
         rehearsal_of: row.get(9)?,
         rehearsal_of_name: row.get(10)?,
+        closed_at: row.get(11)?,
+        closed_by: row.get(12)?,
     })
 }
 
@@ -126,6 +132,8 @@ pub(crate) fn insert(
         created_by: change.actor.display(),
         rehearsal_of: rehearsal_of.map(|l| l.id.clone()),
         rehearsal_of_name: rehearsal_of.map(|l| l.name.clone()),
+        closed_at: None,
+        closed_by: None,
     };
     tx.execute(
         &format!("INSERT INTO launches ({LAUNCH_COLUMNS}, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
@@ -212,6 +220,56 @@ pub(crate) fn insert(
     crate::updates::seed(tx, &launch.id, template)?;
     crate::risks::seed(tx, &launch.id, template)?;
     Ok(launch)
+}
+
+/// The plan's last day (Day 30 in the standard plan): a launch can be
+/// closed once it is over.
+pub fn last_day(conn: &Connection, launch_id: &str) -> Result<i32> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(last_day), 30) FROM phases WHERE launch_id = ?1",
+        [launch_id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Closes a launch after its plan's last day: from then on the store
+/// refuses every change to it (see `audit::append`), while everything stays
+/// readable and exportable. Closing is final.
+pub fn close(store: &mut Store, change: &Change, launch_id: &str) -> Result<Launch> {
+    let launch = get(store.conn(), launch_id)?;
+    if let Some(at) = &launch.closed_at {
+        return Err(Error::Conflict(format!(
+            "{:?} was closed already ({at}, by {})",
+            launch.name,
+            launch.closed_by.as_deref().unwrap_or("someone")
+        )));
+    }
+    let last = last_day(store.conn(), launch_id)?;
+    let today = launch.go_live()?.day_number(change.at);
+    if today <= last {
+        return Err(Error::Conflict(format!(
+            "{:?} can be closed after Day {last}, its plan's last day; today is Day {today}. Until then its team may still record changes.",
+            launch.name
+        )));
+    }
+    let at = format_timestamp(change.at);
+    let by = change.actor.display();
+    store.write(change, |tx| {
+        // The event first: once closed_at is set, the launch takes no more.
+        tx.audit(
+            Some(launch_id),
+            "launch.close",
+            &format!("launch:{launch_id}"),
+            serde_json::json!({ "name": launch.name, "day": today }),
+        )?;
+        tx.execute(
+            "UPDATE launches SET closed_at = ?2, closed_by = ?3 WHERE id = ?1",
+            params![launch_id, at, by],
+        )?;
+        Ok(())
+    })?;
+    tracing::info!(launch = %launch_id, "launch closed");
+    get(store.conn(), launch_id)
 }
 
 /// Moves Day 0 (and with it every due date, which are offsets from it).

@@ -303,7 +303,8 @@ fn a_store_from_before_escalation_gets_the_plan_levels_with_default_waits() {
         .store
         .conn()
         .execute_batch(
-            "ALTER TABLE run_output DROP COLUMN packed;
+            "ALTER TABLE launches DROP COLUMN closed_by; ALTER TABLE launches DROP COLUMN closed_at;
+             ALTER TABLE run_output DROP COLUMN packed;
              DROP TABLE feedback; DROP TABLE risk_links; DROP TABLE risks;
              DROP TABLE stakeholder_updates; DROP TABLE update_channels; DROP TABLE update_cadence;
              DROP TABLE training_attendees; DROP TABLE training_sessions;

@@ -619,3 +619,81 @@ fn resign(conn: Connection, original: &Original, forger: &SigningKey) {
     )
     .unwrap();
 }
+
+// ---- Closing a launch ------------------------------------------------------
+
+#[test]
+fn a_launch_closes_after_day_30_and_then_refuses_every_change_but_stays_readable() {
+    let mut f = Fixture::new();
+    let launch = f.launch(); // Day 0: 2026-12-07 09:00 Europe/Berlin
+    readiness::tick(
+        &mut f.store,
+        &change("ana", "2026-12-01T09:00:00Z"),
+        &launch.id,
+        "PRE-07",
+        Some("load test report"),
+    )
+    .unwrap();
+
+    let early = golive_core::launch::close(
+        &mut f.store,
+        &change("ana", "2027-01-06T12:00:00Z"),
+        &launch.id,
+    )
+    .unwrap_err();
+    assert_eq!(early.code(), ErrorCode::Conflict);
+    assert!(
+        early.to_string().contains("after Day 30") && early.to_string().contains("today is Day 30"),
+        "{early}"
+    );
+
+    let closed = golive_core::launch::close(
+        &mut f.store,
+        &change("ana", "2027-01-07T12:00:00Z"),
+        &launch.id,
+    )
+    .unwrap();
+    assert_eq!(
+        closed.closed_at.as_deref(),
+        Some("2027-01-07T12:00:00.000Z")
+    );
+    assert_eq!(closed.closed_by.as_deref(), Some("ana"));
+    let events = audit::verify(f.store.conn()).unwrap().events;
+
+    let later = change("ben", "2027-01-08T10:00:00Z");
+    let tick = readiness::tick(&mut f.store, &later, &launch.id, "PRE-08", None).unwrap_err();
+    assert_eq!(tick.code(), ErrorCode::Conflict);
+    assert!(tick.to_string().contains("read-only"), "{tick}");
+    let reopen =
+        readiness::reopen(&mut f.store, &later, &launch.id, "PRE-07", "wrong server").unwrap_err();
+    assert_eq!(reopen.code(), ErrorCode::Conflict);
+    let sign = golive_core::signoff::sign(
+        &mut f.store,
+        &later,
+        &launch.id,
+        "tech",
+        golive_core::signoff::Verdict::Go,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(sign.code(), ErrorCode::Conflict);
+    let again = golive_core::launch::close(&mut f.store, &later, &launch.id).unwrap_err();
+    assert!(again.to_string().contains("closed already"), "{again}");
+    // Nothing of those was written.
+    assert_eq!(audit::verify(f.store.conn()).unwrap().events, events);
+    let item = readiness::item(
+        f.store.conn(),
+        &launch.id,
+        "PRE-08",
+        at("2027-01-08T10:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(item.status, readiness::Status::Open);
+
+    // Still readable and exportable; changes tied to no launch still work.
+    readiness::checklist(f.store.conn(), &launch.id, at("2027-01-08T10:00:00Z")).unwrap();
+    let signer = key(3);
+    let path = export(&f, &launch.id, "closed.golive", &signer);
+    assert!(record::verify(&path, &trusting(&signer)).unwrap().ok());
+    backup::set_keep(&mut f.store, &later, 5).unwrap();
+}

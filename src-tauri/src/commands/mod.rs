@@ -104,6 +104,21 @@ pub async fn create_launch(
         .await
 }
 
+/// Closes the launch after its plan's last day: read-only from then on.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn close_launch(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Result<Launch, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            launch::close(store, &change, &launch_id)
+        })
+        .await
+}
+
 /// Moves Day 0; every due date follows.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]

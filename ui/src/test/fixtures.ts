@@ -14,6 +14,8 @@ export const launch: Launch = {
   created_by: 'ana',
   rehearsal_of: null,
   rehearsal_of_name: null,
+  closed_at: null,
+  closed_by: null,
 };
 
 export function item(key: string, overrides: Partial<Item> = {}): Item {

@@ -520,7 +520,10 @@ pub async fn read_now(
 /// Every KPI of the store that golive reads from an endpoint.
 pub fn readable(conn: &Connection) -> Result<Vec<Kpi>> {
     let launches: Vec<String> = conn
-        .prepare("SELECT DISTINCT launch_id FROM kpis WHERE source <> 'manual'")?
+        .prepare(
+            "SELECT DISTINCT k.launch_id FROM kpis k JOIN launches l ON l.id = k.launch_id
+              WHERE k.source <> 'manual' AND l.closed_at IS NULL",
+        )?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut all = Vec::new();

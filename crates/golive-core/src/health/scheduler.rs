@@ -103,11 +103,14 @@ impl Scheduler {
     }
 }
 
-/// Every monitor of every launch in the store.
+/// Every monitor of every launch in the store that is not closed.
 fn all_monitors(store_path: &Path) -> Result<Vec<Monitor>> {
     let store = Store::open(store_path, OpenMode::MustExist)?;
     let mut all = Vec::new();
-    for launch in launch::list(store.conn())? {
+    for launch in launch::list(store.conn())?
+        .into_iter()
+        .filter(|l| l.closed_at.is_none())
+    {
         all.extend(super::monitors::list(store.conn(), &launch.id)?);
     }
     Ok(all)

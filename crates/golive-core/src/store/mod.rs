@@ -32,6 +32,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0011_risks.sql"),
     include_str!("migrations/0012_feedback.sql"),
     include_str!("migrations/0013_packed_output.sql"),
+    include_str!("migrations/0014_closed_launches.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -409,6 +409,8 @@ export const ipc = {
   verifyChain: () => call<Verification>('verify_chain'),
   /** Writes the launch's signed bundle (the key is in the OS keychain). */
   exportBundle: (launchId: string, path: string) => call<Exported>('export_bundle', { launchId, path }),
+  /** Closes the launch after its plan's last day; read-only from then on. */
+  closeLaunch: (launchId: string) => call<Launch>('close_launch', { launchId }),
   /** Every table of the launch as one JSON document. */
   exportFullJson: (launchId: string, path: string) => call<Written>('export_full_json', { launchId, path }),
   /** Every table of the launch as CSV files in the folder `path`. */

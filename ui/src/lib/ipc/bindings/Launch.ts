@@ -12,4 +12,8 @@ rehearsal_of: string | null,
 /**
  * That launch's name.
  */
-rehearsal_of_name: string | null, };
+rehearsal_of_name: string | null, 
+/**
+ * When the launch was closed (then it is read-only), and by whom.
+ */
+closed_at: string | null, closed_by: string | null, };
