@@ -73,27 +73,7 @@ pub fn restore_command(cx: &mut Context, file: &Path, yes: bool) -> Result<(), F
             describe(&current),
             describe(&from)
         );
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure {
-                message: format!("{question}Run again with --yes to confirm. Nothing was changed."),
-                status: 2,
-            });
-        }
-        eprint!("{question}Type restore to go on: ");
-        let _ = std::io::stderr().flush();
-        let mut typed = String::new();
-        std::io::stdin()
-            .read_line(&mut typed)
-            .map_err(|e| Failure {
-                message: format!("cannot read the confirmation: {e}"),
-                status: 2,
-            })?;
-        if typed.trim() != "restore" {
-            return Err(Failure {
-                message: "not confirmed; nothing was changed".into(),
-                status: 1,
-            });
-        }
+        confirm(&question, "restore", "Type restore to go on: ")?;
     }
     let restored = backup::restore(&store_path, file, &cx.change)?;
     emit(cx.json, &restored, |r| {
@@ -104,6 +84,34 @@ pub fn restore_command(cx: &mut Context, file: &Path, yes: bool) -> Result<(), F
             r.replaced_saved_as.path
         )
     });
+    Ok(())
+}
+
+/// Asks on the terminal before a change that cannot be undone: `typed`
+/// must be entered at `prompt`. Without a terminal it stops, telling the
+/// user to pass --yes.
+pub(crate) fn confirm(question: &str, typed: &str, prompt: &str) -> Result<(), Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure {
+            message: format!("{question}Run again with --yes to confirm. Nothing was changed."),
+            status: 2,
+        });
+    }
+    eprint!("{question}{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure {
+            message: format!("cannot read the confirmation: {e}"),
+            status: 2,
+        })?;
+    if answer.trim() != typed {
+        return Err(Failure {
+            message: "not confirmed; nothing was changed".into(),
+            status: 1,
+        });
+    }
     Ok(())
 }
 

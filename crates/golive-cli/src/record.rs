@@ -32,34 +32,17 @@ pub fn export_command(cx: &mut Context, bundle: &Path) -> Result<(), Failure> {
 /// Closes the launch (asks first unless --yes; without a terminal, --yes
 /// is required).
 pub fn close_command(cx: &mut Context, yes: bool) -> Result<(), Failure> {
-    use std::io::{IsTerminal, Write};
     let launch = cx.launch()?;
     if !yes {
         let question = format!(
             "Closing {:?} makes it read-only for good: no more ticks, sign-offs, runs or notes. Its record stays available to review and export.\n",
             launch.name
         );
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure {
-                message: format!("{question}Run again with --yes to confirm. Nothing was changed."),
-                status: 2,
-            });
-        }
-        eprint!("{question}Type the launch's name to close it: ");
-        let _ = std::io::stderr().flush();
-        let mut typed = String::new();
-        std::io::stdin()
-            .read_line(&mut typed)
-            .map_err(|e| Failure {
-                message: format!("cannot read the confirmation: {e}"),
-                status: 2,
-            })?;
-        if typed.trim() != launch.name {
-            return Err(Failure {
-                message: "not confirmed; nothing was changed".into(),
-                status: 1,
-            });
-        }
+        crate::backup::confirm(
+            &question,
+            &launch.name,
+            "Type the launch's name to close it: ",
+        )?;
     }
     let closed = golive_core::launch::close(&mut cx.store, &cx.change, &launch.id)?;
     emit(cx.json, &closed, |l| {

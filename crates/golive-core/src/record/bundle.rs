@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::signing::fingerprint;
 use super::snapshot;
-use crate::store::backup::copy_pages;
+use crate::store::backup::publish;
 use crate::{Error, Result, Store, audit, format_timestamp};
 
 /// The bundle layout this build writes and reads.
@@ -179,13 +179,7 @@ fn write(
         path: partial.display().to_string(),
         reason: format!("the bundle could not be written: {e}"),
     };
-    let mut out = Connection::open(partial).map_err(|e| unwritable(&e))?;
-    copy_pages(store.conn(), &mut out).map_err(|e| unwritable(&e))?;
-    // Built in one go and synced at the end: no journal needed meanwhile.
-    out.pragma_update(None, "journal_mode", "OFF")?;
-    out.pragma_update(None, "synchronous", "OFF")?;
-
-    let removed = snapshot::keep_only_launch(&out, &launch.id)?;
+    let (out, removed) = snapshot::take(store, &launch.id, partial, unwritable)?;
     if removed > 0 {
         // Give back the other launches' pages so the file holds one launch.
         out.execute_batch("VACUUM")?;
@@ -205,7 +199,14 @@ fn write(
     // the two are the bulk of the work and share nothing.
     let (trail, hashes, digest) = std::thread::scope(|scope| {
         let digest = scope.spawn(|| digest_of_file(partial, bytes));
-        let trail = audit::verify(&out).and_then(|t| Ok((t, event_hashes(&out)?)));
+        let trail = audit::verify(&out).and_then(|t| {
+            let hashes = if t.ok() {
+                event_hashes(&out)?
+            } else {
+                Vec::new()
+            };
+            Ok((t, hashes))
+        });
         let digest = digest
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the digest thread panicked")));
@@ -252,8 +253,9 @@ pub(crate) fn database_bytes(conn: &Connection) -> Result<u64> {
     Ok((pages * size) as u64)
 }
 
-/// Every event's hash, 32 bytes each, in chain order.
-pub(crate) fn event_hashes(conn: &Connection) -> Result<Vec<u8>> {
+/// Every event's hash, 32 bytes each, in chain order; read only from a
+/// trail that verified, so every hash is one.
+fn event_hashes(conn: &Connection) -> Result<Vec<u8>> {
     let mut stmt = conn.prepare("SELECT hash FROM audit_events ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut bytes = Vec::new();
@@ -261,26 +263,19 @@ pub(crate) fn event_hashes(conn: &Connection) -> Result<Vec<u8>> {
         let text = row.get_ref(0)?.as_str().unwrap_or("");
         match hex::decode(text) {
             Ok(hash) if hash.len() == 32 => bytes.extend_from_slice(&hash),
-            // A hash that is not one still takes its place, so positions hold.
-            _ => bytes.extend_from_slice(&Sha256::digest(text.as_bytes())),
+            _ => {
+                return Err(Error::Internal(format!(
+                    "the stored event hash {text:?} is not a SHA-256"
+                )));
+            }
         }
     }
     Ok(bytes)
 }
 
 fn finish(partial: &Path, dest: &Path) -> Result<()> {
-    let failed = |e: std::io::Error| Error::StoreUnavailable {
+    publish(partial, dest).map_err(|e| Error::StoreUnavailable {
         path: dest.display().to_string(),
         reason: format!("the bundle could not be saved: {e}"),
-    };
-    std::fs::File::open(partial)
-        .and_then(|f| f.sync_all())
-        .map_err(failed)?;
-    std::fs::rename(partial, dest).map_err(failed)?;
-    if let Some(parent) = dest.parent()
-        && let Ok(dir) = std::fs::File::open(parent)
-    {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    })
 }

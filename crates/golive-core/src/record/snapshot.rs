@@ -1,10 +1,33 @@
-//! What a bundle's snapshot holds: the store cut down to one launch.
+//! What a bundle's (and an export's) snapshot holds: the store cut down to
+//! one launch.
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use rusqlite::Connection;
 
-use crate::Result;
+use crate::store::backup::copy_pages;
+use crate::{Error, Result, Store};
+
+/// Copies the store into `path` with the online backup API (one moment of
+/// it) and cuts the copy down to `launch_id`; returns the copy's
+/// connection and how many rows went. The copy is built in one go and
+/// synced by its user, so it has no journal meanwhile. `failed` words an
+/// error of opening or copying.
+pub fn take(
+    store: &Store,
+    launch_id: &str,
+    path: &Path,
+    failed: impl Fn(&dyn std::fmt::Display) -> Error,
+) -> Result<(Connection, u64)> {
+    let mut conn = Connection::open(path).map_err(|e| failed(&e))?;
+    copy_pages(store.conn(), &mut conn).map_err(|e| failed(&e))?;
+    conn.pragma_update(None, "journal_mode", "OFF")?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let removed = keep_only_launch(&conn, launch_id)?;
+    Ok((conn, removed))
+}
 
 /// Removes every other launch and, table by table, every row left pointing
 /// at something removed (following the schema's foreign keys, so a new

@@ -16,7 +16,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::snapshot;
-use crate::store::backup::copy_pages;
 use crate::{Error, Result, Store, format_timestamp};
 
 /// The layout of the JSON document and the CSV folder.
@@ -63,11 +62,7 @@ fn snapshot(store: &Store, launch_id: &str) -> Result<Snapshot> {
         path: file.0.display().to_string(),
         reason: format!("the snapshot for the export could not be taken: {e}"),
     };
-    let mut conn = Connection::open(&file.0).map_err(|e| failed(&e))?;
-    copy_pages(store.conn(), &mut conn).map_err(|e| failed(&e))?;
-    conn.pragma_update(None, "journal_mode", "OFF")?;
-    conn.pragma_update(None, "synchronous", "OFF")?;
-    snapshot::keep_only_launch(&conn, launch_id)?;
+    let (conn, _) = snapshot::take(store, launch_id, &file.0, failed)?;
     // Views take no parameters: the id is quoted in.
     conn.execute_batch(&format!(
         "CREATE TEMP VIEW golive_events AS SELECT * FROM audit_events

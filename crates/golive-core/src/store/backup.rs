@@ -146,16 +146,21 @@ pub fn copy(source: &Connection, dest: &Path) -> Result<u64> {
     out.pragma_update(None, "journal_mode", "DELETE")
         .map_err(|e| failed(&e))?;
     drop(out);
-    std::fs::File::open(&partial)
-        .and_then(|f| f.sync_all())
-        .and_then(|()| std::fs::rename(&partial, dest))
-        .map_err(|e| failed(&e))?;
+    publish(&partial, dest).map_err(|e| failed(&e))?;
+    Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
+}
+
+/// Puts a finished file in place: synced, renamed to `dest`, the folder
+/// synced, so `dest` is either whole or absent.
+pub(crate) fn publish(partial: &Path, dest: &Path) -> std::io::Result<()> {
+    std::fs::File::open(partial).and_then(|f| f.sync_all())?;
+    std::fs::rename(partial, dest)?;
     if let Some(parent) = dest.parent()
         && let Ok(dir) = std::fs::File::open(parent)
     {
         let _ = dir.sync_all();
     }
-    Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
+    Ok(())
 }
 
 /// Every page of `from` into `to` in one step, so the copy is one moment
