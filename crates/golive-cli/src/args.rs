@@ -261,7 +261,7 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Export the launch's record: a signed bundle to verify and review offline, its data as JSON or as CSV files
+    /// Export the launch's record: a signed bundle to verify and review offline, its report as HTML or Markdown, its data as JSON or as CSV files
     #[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
     Export {
         /// The bundle to write (never overwritten): a snapshot of the launch, its audit trail and a signed checkpoint
@@ -273,6 +273,18 @@ pub enum Command {
         /// Every table of the launch as a CSV file in this folder
         #[arg(long, value_name = "DIR", group = "what")]
         csv: Option<PathBuf>,
+        /// The launch's report as one self-contained HTML file (prints to PDF from a browser)
+        #[arg(long, value_name = "FILE", group = "what")]
+        html: Option<PathBuf>,
+        /// The launch's report as Markdown
+        #[arg(long, value_name = "FILE", group = "what")]
+        markdown: Option<PathBuf>,
+        /// The report's health window starts on this date (YYYY-MM-DD, launch time zone) or instant [default: go-live]
+        #[arg(long, value_name = "WHEN")]
+        from: Option<String>,
+        /// The report's health window ends after this date, or at this instant [default: now, or the plan's last day]
+        #[arg(long, value_name = "WHEN")]
+        until: Option<String>,
     },
     /// Copy the store now (into the backups folder beside it, or --to FILE); `backup list`, `backup keep N`
     Backup(BackupArgs),

@@ -30,6 +30,7 @@ use golive_core::contacts::{self, ContactInput};
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::{self, Template};
 use golive_core::readiness::{self, Due, Filter, Me, Placement, Status};
+use golive_core::record::report::Format;
 use golive_core::rehearsal::{self, RehearsalInput};
 use golive_core::signoff::{self, DecisionState, Verdict};
 use golive_core::store::OpenMode;
@@ -363,6 +364,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             bundle,
             full_json,
             csv,
+            html,
+            markdown,
+            from,
+            until,
         } => {
             if let Some(bundle) = bundle {
                 record::export_command(&mut cx, &bundle)?;
@@ -372,6 +377,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             if let Some(dir) = csv {
                 record::tables_command(&mut cx, &dir, record::TableFormat::Csv)?;
+            }
+            let window = (from.as_deref(), until.as_deref());
+            if let Some(file) = html {
+                record::report_command(&mut cx, &file, Format::Html, window)?;
+            }
+            if let Some(file) = markdown {
+                record::report_command(&mut cx, &file, Format::Markdown, window)?;
             }
         }
         Command::Backup(args) => backup::backup_command(&mut cx, args)?,

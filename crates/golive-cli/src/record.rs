@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use golive_core::record::report::{self, Format, Options, Window};
 use golive_core::record::{self, BundleReport, Trust, signing, tables};
 
 use crate::{Context, Failure, emit};
@@ -73,6 +74,37 @@ pub fn tables_command(cx: &mut Context, dest: &Path, format: TableFormat) -> Res
             w.tables.len(),
             launch.name,
             w.path
+        )
+    });
+    Ok(())
+}
+
+/// The launch's report for a health window of (from, until).
+pub fn report_command(
+    cx: &mut Context,
+    dest: &Path,
+    format: Format,
+    (from, until): (Option<&str>, Option<&str>),
+) -> Result<(), Failure> {
+    let launch = cx.launch()?;
+    let window = Window::parse(cx.store.conn(), &launch.id, from, until, cx.now)?;
+    // The report names the key that signs this store's bundles, made on first use.
+    let key = signing::signing_key(&mut cx.store, &cx.change)?;
+    let options = Options {
+        window,
+        signer: signing::fingerprint(&key.verifying_key()),
+        generated_by: cx.change.actor.display(),
+        now: cx.now,
+    };
+    let written = report::write(cx.store.conn(), &launch.id, &options, format, dest)?;
+    emit(cx.json, &written, |w| {
+        format!(
+            "Wrote the report of {:?} to {} ({}); health figures from {} to {}.\n",
+            launch.name,
+            w.path,
+            crate::backup::size(w.bytes),
+            w.window_from,
+            w.window_until
         )
     });
     Ok(())

@@ -240,3 +240,58 @@ fn a_launch_is_not_closed_before_its_last_day() {
     assert!(early.contains("can be closed after Day 30"), "{early}");
     cli.ok(&["tick", "PRE-07"]);
 }
+
+#[test]
+fn the_report_names_the_same_signing_key_as_the_bundle_and_refuses_a_backwards_window() {
+    let cli = Cli::new();
+    cli.init();
+    cli.ok(&["tick", "PRE-07", "--note", "load test report"]);
+    let html = cli.dir.path().join("report.html");
+    let md = cli.dir.path().join("report.md");
+    let out = cli.ok(&[
+        "export",
+        "--html",
+        html.to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+        "--from",
+        "2026-12-01",
+    ]);
+    assert!(
+        out.contains("Wrote the report of \"Arxos platform\""),
+        "{out}"
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("load test report"));
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    assert!(markdown.contains("**PRE-07**"), "{markdown}");
+
+    let bundle = cli.dir.path().join("arxos.golive");
+    let exported = cli.json(&["export", "--bundle", bundle.to_str().unwrap()]);
+    let signer = exported["checkpoint"]["signer"].as_str().unwrap();
+    assert!(
+        page.contains(signer),
+        "the report prints the bundle's signer"
+    );
+    assert!(markdown.contains(signer));
+
+    let before = std::fs::read(&html).unwrap();
+    let refused = cli.fails(
+        &[
+            "export",
+            "--html",
+            html.to_str().unwrap(),
+            "--from",
+            "2026-12-09",
+            "--until",
+            "2026-12-08",
+        ],
+        2,
+    );
+    assert!(refused.contains("before it starts"), "{refused}");
+    assert_eq!(
+        std::fs::read(&html).unwrap(),
+        before,
+        "the old report is kept"
+    );
+}

@@ -16,6 +16,7 @@ mod plan;
 mod plan_edit;
 mod readiness;
 mod record;
+mod report;
 mod risks;
 mod signoff;
 mod store;

@@ -67,6 +67,15 @@ pub fn meets(target: &SuccessTarget, value: f64) -> bool {
         && target.below.is_none_or(|n| value < n)
 }
 
+/// The plan's targets measured from probes.
+pub fn probe_targets(conn: &Connection, launch_id: &str) -> Result<Vec<SuccessTarget>> {
+    Ok(launch::plan_data(conn, launch_id)?
+        .success_targets
+        .into_iter()
+        .filter(|t| t.source == TargetSource::Probes)
+        .collect())
+}
+
 /// The probe-measured success metrics of each environment over the last
 /// `window_hours` (hour rollups; minute rollups for windows under 6 hours).
 pub fn success_metrics(
@@ -75,15 +84,25 @@ pub fn success_metrics(
     window_hours: u32,
     now: Timestamp,
 ) -> Result<Vec<EnvironmentMetrics>> {
-    let targets: Vec<SuccessTarget> = launch::plan_data(conn, launch_id)?
-        .success_targets
-        .into_iter()
-        .filter(|t| t.source == TargetSource::Probes)
-        .collect();
-    let all = monitors::list(conn, launch_id)?;
     let now_s = now.as_second();
     let bucket = if window_hours < 6 { MINUTE } else { HOUR };
     let from_s = (now_s - i64::from(window_hours) * 3600).div_euclid(bucket) * bucket;
+    success_metrics_between(conn, launch_id, bucket, from_s, now_s + 1)
+}
+
+/// The probe-measured success metrics of each environment from the rows of
+/// `bucket` seconds starting in `[from_s, to_s)`: the dashboard's rolling
+/// window and a report's chosen one are measured alike.
+pub fn success_metrics_between(
+    conn: &Connection,
+    launch_id: &str,
+    bucket: i64,
+    from_s: i64,
+    to_s: i64,
+) -> Result<Vec<EnvironmentMetrics>> {
+    let targets = probe_targets(conn, launch_id)?;
+    let all = monitors::list(conn, launch_id)?;
+    let window_hours = u32::try_from((to_s - from_s).max(0) / 3600).unwrap_or(u32::MAX);
     let mut out = Vec::new();
     for environment in environments::list(conn, launch_id)? {
         let ids: Vec<String> = all
@@ -91,7 +110,7 @@ pub fn success_metrics(
             .filter(|m| m.environment_id == environment.id)
             .map(|m| m.id.clone())
             .collect();
-        let totals = rollup::totals(conn, &ids, bucket, from_s, now_s + 1)?;
+        let totals = rollup::totals(conn, &ids, bucket, from_s, to_s)?;
         let metrics = targets
             .iter()
             .filter_map(|target| {

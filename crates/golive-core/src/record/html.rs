@@ -1,0 +1,874 @@
+//! The report as one self-contained HTML file: styles inline, charts as
+//! inline SVG, no script and nothing fetched, so it reads offline and prints
+//! cleanly to PDF from any browser or webview.
+
+use std::fmt::Write;
+
+use super::report::{Chart, Report, duration_text, line_text, minutes_text, with_unit};
+use super::svg;
+use crate::readiness::Status;
+use crate::signoff::{DecisionState, Verdict};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; --ink: #1d2330; --muted: #5d6675; --line: #d9dee6; --soft: #f4f6f9;
+  --ok: #17743c; --bad: #b42318; --warn: #9a6700; --accent: #2456c7; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--ink); margin: 0 auto; max-width: 1040px; padding: 32px 40px 64px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); break-after: avoid; }
+h3 { font-size: 15px; margin: 22px 0 6px; break-after: avoid; }
+p { margin: 6px 0; }
+.muted { color: var(--muted); }
+.meta { color: var(--muted); margin: 2px 0; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
+  border: 1px solid currentColor; vertical-align: middle; }
+.ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .none { color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 10px; margin: 18px 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: var(--soft); break-inside: avoid; }
+.card b { display: block; font-size: 20px; }
+.card span { color: var(--muted); font-size: 12px; }
+table { width: 100%; border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
+th { background: var(--soft); font-weight: 600; }
+tr { break-inside: avoid; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+a { color: var(--accent); word-break: break-all; }
+pre { background: var(--soft); border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px;
+  font: 12px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; white-space: pre-wrap;
+  word-break: break-all; margin: 4px 0 12px; }
+figure { margin: 10px 0 18px; break-inside: avoid; }
+figcaption { font-weight: 600; margin-bottom: 2px; }
+figcaption span { font-weight: 400; color: var(--muted); }
+svg.chart { width: 100%; height: auto; display: block; }
+svg .grid { stroke: var(--line); stroke-width: 1; }
+svg .axis { fill: var(--muted); font-size: 11px; }
+svg .line { fill: none; stroke: var(--accent); stroke-width: 2; stroke-linejoin: round; }
+svg .dot { fill: var(--accent); }
+svg .target { stroke: var(--bad); stroke-width: 1.2; stroke-dasharray: 5 4; }
+svg .target-label { fill: var(--bad); font-size: 11px; }
+.run { break-inside: avoid; }
+.fingerprint { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
+@page { margin: 14mm 12mm; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 11.5px; }
+  h2 { margin-top: 24px; }
+  .cards { grid-template-columns: repeat(3, 1fr); }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// The report as an HTML document.
+pub fn render(report: &Report) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let l = &report.launch;
+    let title = format!("{} — go-live record", l.name);
+    let _ = writeln!(
+        out,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"generator\" content=\"golive\"><title>{}</title><style>{STYLE}</style></head><body>",
+        escape(&title)
+    );
+    header(&mut out, report);
+    cards(&mut out, report);
+    readiness(&mut out, report);
+    decision(&mut out, report);
+    runs(&mut out, report);
+    health(&mut out, report);
+    uptime(&mut out, report);
+    alerts(&mut out, report);
+    incidents(&mut out, report);
+    risks(&mut out, report);
+    training(&mut out, report);
+    updates(&mut out, report);
+    audit(&mut out, report);
+    let _ = writeln!(
+        out,
+        "<footer>Generated by golive on {} by {}. Record fingerprint (audit chain head) <span class=\"fingerprint\">{}</span>; \
+         signing key <span class=\"fingerprint\">{}</span>.</footer>\n</body></html>",
+        escape(&report.local(&report.generated_at)),
+        escape(&report.generated_by),
+        escape(&report.chain_head),
+        escape(&report.signer)
+    );
+    out
+}
+
+fn header(out: &mut String, r: &Report) {
+    let l = &r.launch;
+    let _ = write!(out, "<h1>{}", escape(&l.name));
+    if let Some(of) = &l.rehearsal_of_name {
+        let _ = write!(
+            out,
+            " <span class=\"badge warn\">REHEARSAL of {}</span>",
+            escape(of)
+        );
+    }
+    if l.closed_at.is_some() {
+        out.push_str(" <span class=\"badge none\">CLOSED</span>");
+    }
+    out.push_str("</h1>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">{} · go-live {} ({}) · plan {} v{}</p>",
+        escape(&l.platform),
+        escape(&l.go_live_local.replace('T', " ")),
+        escape(&l.time_zone),
+        escape(&l.template_name),
+        l.template_version
+    );
+    if let (Some(at), by) = (&l.closed_at, &l.closed_by) {
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">Closed {} by {}.</p>",
+            escape(&r.local(at)),
+            escape(by.as_deref().unwrap_or("?"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">Health figures cover {} to {} ({} h). Times are in {}.</p>",
+        escape(&r.local(&r.window_from)),
+        escape(&r.local(&r.window_until)),
+        super::report::number(r.window_hours),
+        escape(&l.time_zone)
+    );
+}
+
+fn verdict_class(state: DecisionState) -> &'static str {
+    match state {
+        DecisionState::Go => "ok",
+        DecisionState::NoGo => "bad",
+        DecisionState::Pending => "warn",
+    }
+}
+
+fn met_class(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "ok",
+        Some(false) => "bad",
+        None => "none",
+    }
+}
+
+fn met_text(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "missed",
+        None => "no data",
+    }
+}
+
+fn card(out: &mut String, value: &str, class: &str, label: &str) {
+    let _ = write!(
+        out,
+        "<div class=\"card\"><b class=\"{class}\">{}</b><span>{}</span></div>",
+        escape(value),
+        escape(label)
+    );
+}
+
+fn cards(out: &mut String, r: &Report) {
+    out.push_str("<div class=\"cards\">");
+    card(
+        out,
+        r.decision.state.label(),
+        verdict_class(r.decision.state),
+        "go/no-go decision",
+    );
+    let (total, settled) = r.phases.iter().fold((0, 0), |(t, s), p| {
+        (t + p.progress.total, s + p.progress.settled)
+    });
+    card(
+        out,
+        &format!("{settled} / {total}"),
+        if settled == total { "ok" } else { "warn" },
+        "readiness items settled",
+    );
+    let failed = r
+        .runs
+        .iter()
+        .filter(|run| run.run.state.key() != "succeeded" && run.run.state.key() != "running")
+        .count();
+    card(
+        out,
+        &format!("{} runs", r.runs.len()),
+        if failed == 0 { "ok" } else { "warn" },
+        &format!("deployments, rollbacks, validations; {failed} not succeeded"),
+    );
+    match r.uptime.iter().find(|u| u.production) {
+        Some(u) => card(
+            out,
+            &u.uptime_percent
+                .map_or("no data".into(), |v| with_unit(v, "%")),
+            met_class(u.met),
+            &format!(
+                "{} uptime{}",
+                u.environment,
+                u.target
+                    .as_ref()
+                    .map(|t| format!(", target {t}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        None => card(out, "—", "none", "no production environment"),
+    }
+    let open = r
+        .incidents
+        .iter()
+        .filter(|i| i.resolved_at.is_none())
+        .count();
+    card(
+        out,
+        &format!("{} incidents", r.incidents.len()),
+        if open == 0 { "ok" } else { "bad" },
+        &format!("{open} still open"),
+    );
+    let open_alerts = r.alerts.iter().filter(|a| a.is_open()).count();
+    card(
+        out,
+        &format!("{} alerts", r.alerts.len()),
+        if open_alerts == 0 { "ok" } else { "bad" },
+        &format!("{open_alerts} still open"),
+    );
+    out.push_str("</div>\n");
+}
+
+fn table_head(out: &mut String, headers: &[&str]) {
+    out.push_str("<table><thead><tr>");
+    for h in headers {
+        let class = if h.starts_with('#') {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<th{class}>{}</th>", escape(h.trim_start_matches('#')));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+}
+
+fn none(out: &mut String, what: &str) {
+    let _ = writeln!(out, "<p class=\"muted\">{}</p>", escape(what));
+}
+
+fn readiness(out: &mut String, r: &Report) {
+    out.push_str("<h2>Readiness</h2>\n");
+    for phase in &r.phases {
+        let p = &phase.progress;
+        let _ = writeln!(
+            out,
+            "<h3>{} <span class=\"muted\">· days {} to {} ({} to {}) · {} of {} settled, {} blocked</span></h3>",
+            escape(&phase.name),
+            phase.first_day,
+            phase.last_day,
+            escape(&phase.first_date),
+            escape(&phase.last_date),
+            p.settled,
+            p.total,
+            p.blocked
+        );
+        table_head(
+            out,
+            &["Item", "Owner", "Status", "By, when", "Evidence and notes"],
+        );
+        for item in phase.sections.iter().flat_map(|s| &s.items) {
+            let class = match item.status {
+                Status::Done => "ok",
+                Status::Blocked => "bad",
+                Status::Na => "none",
+                Status::Open if item.overdue => "bad",
+                Status::Open => "warn",
+            };
+            let mut status = item.status.label().to_string();
+            if item.gate {
+                status.push_str(" · gate");
+            }
+            if item.overdue {
+                status.push_str(" · overdue");
+            }
+            let by = match (&item.status_by, &item.status_at) {
+                (Some(by), Some(at)) => format!("{by}, {}", r.local(at)),
+                _ => String::new(),
+            };
+            let mut evidence = String::new();
+            for link in &item.links {
+                let label = if link.label.is_empty() {
+                    &link.url
+                } else {
+                    &link.label
+                };
+                let _ = write!(
+                    evidence,
+                    "<a href=\"{}\">{}</a><br>",
+                    escape(&link.url),
+                    escape(label)
+                );
+            }
+            if let Some(note) = &item.status_note {
+                let _ = write!(evidence, "{}", escape(note));
+            }
+            let _ = writeln!(
+                out,
+                "<tr><td><b>{}</b> {}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{evidence}</td></tr>",
+                escape(&item.key),
+                escape(&item.title),
+                escape(&item.owner_display()),
+                escape(&status),
+                escape(&by)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+}
+
+fn decision(out: &mut String, r: &Report) {
+    let d = &r.decision;
+    let _ = writeln!(
+        out,
+        "<h2>Go/no-go decision</h2>\n<p>The decision is <span class=\"badge {}\">{}</span></p>",
+        verdict_class(d.state),
+        d.state.label()
+    );
+    for missing in &d.missing {
+        let _ = writeln!(out, "<p class=\"warn\">· {}</p>", escape(missing));
+    }
+    table_head(out, &["Role", "Verdict", "Signed by", "When", "Comment"]);
+    for s in &d.signoffs {
+        let (verdict, class) = match s.verdict {
+            Some(Verdict::Go) => ("GO", "ok"),
+            Some(Verdict::NoGo) => ("NO-GO", "bad"),
+            None => ("not signed", "none"),
+        };
+        let mut comment = escape(s.comment.as_deref().unwrap_or(""));
+        if let Some(stale) = &s.stale_reason {
+            let _ = write!(
+                comment,
+                "<br><span class=\"warn\">needs re-confirmation: {}</span>",
+                escape(stale)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"{class}\">{verdict}</td><td>{}</td><td>{}</td><td>{comment}</td></tr>",
+            escape(&s.role_name),
+            escape(s.signed_by.as_deref().unwrap_or("")),
+            escape(
+                &s.signed_at
+                    .as_deref()
+                    .map(|at| r.local(at))
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    if !d.gate_items.is_empty() {
+        out.push_str("<h3>Gate items</h3>\n");
+        table_head(out, &["Item", "Status", "Satisfied"]);
+        for g in &d.gate_items {
+            let _ = writeln!(
+                out,
+                "<tr><td><b>{}</b> {}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
+                escape(&g.key),
+                escape(&g.title),
+                escape(g.rule_summary.as_deref().unwrap_or(g.status.label())),
+                if g.satisfied { "ok" } else { "bad" },
+                if g.satisfied { "yes" } else { "no" }
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+}
+
+fn runs(out: &mut String, r: &Report) {
+    out.push_str("<h2>Deployments and rollbacks</h2>\n");
+    if r.runs.is_empty() {
+        return none(out, "No runs.");
+    }
+    table_head(
+        out,
+        &[
+            "Run",
+            "Environment",
+            "Version",
+            "Outcome",
+            "Started",
+            "#Duration",
+            "Validation",
+        ],
+    );
+    for rr in &r.runs {
+        let run = &rr.run;
+        let class = match run.state.key() {
+            "succeeded" => "ok",
+            "running" => "warn",
+            _ => "bad",
+        };
+        let validation = match (&run.validation_state, &run.validation) {
+            (Some(state), Some(v)) => {
+                let mut text = state.clone();
+                if let Some(sweep) = &v.sweep {
+                    let _ = write!(text, "; {}", sweep.summary());
+                }
+                for step in &v.steps {
+                    let _ = write!(text, "; {} {}", step.trigger, step.state.label());
+                }
+                text
+            }
+            (Some(state), None) => state.clone(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{} {}</b><br><span class=\"muted\">{}{}</span></td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}<br><span class=\"muted\">{}</span></td><td class=\"num\">{}</td><td>{}</td></tr>",
+            escape(run.action.key()),
+            escape(crate::deploy::runs::short(&run.id)),
+            escape(&run.trigger_name),
+            if run.automatic { " · automatic" } else { "" },
+            escape(&run.environment),
+            escape(run.version.as_deref().unwrap_or("")),
+            escape(&match &run.detail {
+                Some(detail) => format!("{}: {detail}", run.state.label()),
+                None => run.state.label().to_string(),
+            }),
+            escape(&r.local(&run.started_at)),
+            escape(&run.started_by),
+            escape(&run.duration_ms.map(duration_text).unwrap_or_default()),
+            escape(&validation)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    for rr in r.runs.iter().filter(|rr| !rr.excerpt.is_empty()) {
+        let run = &rr.run;
+        let _ = write!(
+            out,
+            "<div class=\"run\"><p><b>{} {}</b> on {} — last {} of {} lines",
+            escape(run.action.key()),
+            escape(crate::deploy::runs::short(&run.id)),
+            escape(&run.environment),
+            rr.excerpt.len(),
+            run.line_count
+        );
+        if let Some(reason) = &run.reason {
+            let _ = write!(out, " · reason: {}", escape(reason));
+        }
+        out.push_str("</p><pre>");
+        for line in &rr.excerpt {
+            let _ = writeln!(out, "{}", escape(&line_text(line)));
+        }
+        out.push_str("</pre></div>\n");
+    }
+}
+
+fn figure(out: &mut String, chart: &Chart) {
+    let _ = writeln!(
+        out,
+        "<figure><figcaption>{} <span>· {}</span></figcaption>{}</figure>",
+        escape(&chart.title),
+        escape(&svg::summary(chart)),
+        svg::line_chart(chart)
+    );
+}
+
+fn health(out: &mut String, r: &Report) {
+    out.push_str("<h2>Health and success metrics</h2>\n");
+    if r.metrics.is_empty() {
+        none(out, "No environments are monitored.");
+    }
+    for env in &r.metrics {
+        let _ = writeln!(
+            out,
+            "<h3>{}{} <span class=\"muted\">· {} probes in the window</span></h3>",
+            escape(&env.environment),
+            if env.production { " (production)" } else { "" },
+            env.probes
+        );
+        table_head(out, &["Metric", "Target", "#Measured", "Result"]);
+        for m in &env.metrics {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
+                escape(&m.title),
+                escape(&m.target),
+                escape(&m.value.map(|v| with_unit(v, &m.unit)).unwrap_or("—".into())),
+                met_class(m.met),
+                met_text(m.met)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    for chart in &r.charts {
+        figure(out, chart);
+    }
+    if !r.kpis.is_empty() {
+        out.push_str("<h3>Business and adoption metrics</h3>\n");
+        table_head(out, &["Metric", "Target", "#Latest", "When", "Result"]);
+        for k in &r.kpis {
+            let latest = k.latest.as_ref();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
+                escape(&k.title),
+                escape(&k.target),
+                escape(
+                    &latest
+                        .and_then(|v| v.value)
+                        .map(|v| with_unit(v, &k.unit))
+                        .unwrap_or("—".into())
+                ),
+                escape(&latest.map(|v| r.local(&v.at)).unwrap_or_default()),
+                met_class(k.met),
+                met_text(k.met)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        for chart in r.kpi_charts() {
+            figure(out, &chart);
+        }
+    }
+}
+
+fn uptime(out: &mut String, r: &Report) {
+    out.push_str("<h2>Uptime and SLA</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"muted\">Over {} to {}: the share of probes that did not fail (warnings count as up), \
+         measured as the success metrics are; downtime is that share of the window, the budget what the target allows.</p>",
+        escape(&r.local(&r.window_from)),
+        escape(&r.local(&r.window_until))
+    );
+    if r.uptime.is_empty() {
+        return none(out, "No environments are monitored.");
+    }
+    table_head(
+        out,
+        &[
+            "Environment / monitor",
+            "#Probes",
+            "#Failed",
+            "#Uptime",
+            "Target",
+            "#Downtime",
+            "#Budget",
+            "Result",
+        ],
+    );
+    for u in &r.uptime {
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{}</b>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
+            escape(&u.environment),
+            if u.production { " (production)" } else { "" },
+            u.probes,
+            u.failed,
+            escape(
+                &u.uptime_percent
+                    .map(|v| with_unit(v, "%"))
+                    .unwrap_or("—".into())
+            ),
+            escape(u.target.as_deref().unwrap_or("none")),
+            escape(&u.downtime_minutes.map(minutes_text).unwrap_or("—".into())),
+            escape(&u.budget_minutes.map(minutes_text).unwrap_or("—".into())),
+            met_class(u.met),
+            met_text(u.met)
+        );
+        for m in &u.monitors {
+            let _ = writeln!(
+                out,
+                "<tr><td>&nbsp;&nbsp;{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td><td></td><td></td><td></td></tr>",
+                escape(&m.name),
+                m.probes,
+                m.failed,
+                escape(
+                    &m.uptime_percent
+                        .map(|v| with_unit(v, "%"))
+                        .unwrap_or("—".into())
+                )
+            );
+        }
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn alerts(out: &mut String, r: &Report) {
+    out.push_str("<h2>Alerts</h2>\n");
+    if r.alerts.is_empty() {
+        return none(out, "No alerts were raised.");
+    }
+    table_head(
+        out,
+        &["Alert", "Severity", "Raised", "Acknowledged", "Resolved"],
+    );
+    for a in &r.alerts {
+        let ack = match (&a.acknowledged_at, &a.acknowledged_by) {
+            (Some(at), by) => format!(
+                "{} by {}{}",
+                r.local(at),
+                by.as_deref().unwrap_or("?"),
+                a.ack_note
+                    .as_ref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
+        let resolved = match &a.resolved_at {
+            Some(at) => format!(
+                "{}{}",
+                r.local(at),
+                a.resolution
+                    .as_ref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            None => "open".into(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{}</b><br><span class=\"muted\">{} · {}: {}</span></td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
+            escape(&a.title),
+            escape(&a.environment),
+            escape(&a.monitor),
+            escape(&a.message),
+            if a.severity == "critical" {
+                "bad"
+            } else {
+                "warn"
+            },
+            escape(&a.severity),
+            escape(&r.local(&a.raised_at)),
+            escape(&ack),
+            if a.is_open() { "bad" } else { "ok" },
+            escape(&resolved)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn incidents(out: &mut String, r: &Report) {
+    out.push_str("<h2>Incidents</h2>\n");
+    if r.incidents.is_empty() {
+        return none(out, "No incidents were opened.");
+    }
+    table_head(
+        out,
+        &[
+            "Incident",
+            "#Severity",
+            "#Level",
+            "State",
+            "Owner",
+            "Opened",
+            "Resolved",
+        ],
+    );
+    for i in &r.incidents {
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{}</b> {}{}</td><td class=\"num\">SEV{}</td><td class=\"num\">L{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td><td>{}</td></tr>",
+            escape(&i.key),
+            escape(&i.title),
+            i.summary
+                .as_ref()
+                .map(|s| format!("<br><span class=\"muted\">{}</span>", escape(s)))
+                .unwrap_or_default(),
+            i.severity,
+            i.level,
+            if i.resolved_at.is_some() { "ok" } else { "bad" },
+            escape(i.state.key()),
+            escape(i.owner.as_deref().unwrap_or("")),
+            escape(&r.local(&i.opened_at)),
+            escape(&i.opened_by),
+            escape(
+                &i.resolved_at
+                    .as_deref()
+                    .map(|at| r.local(at))
+                    .unwrap_or_default()
+            )
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn risks(out: &mut String, r: &Report) {
+    out.push_str("<h2>Risks</h2>\n");
+    if r.risks.is_empty() {
+        return none(out, "No risks are registered.");
+    }
+    table_head(
+        out,
+        &["Risk", "#Score", "Status", "Owner", "Proactive / reactive"],
+    );
+    for risk in &r.risks {
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{}</b> {}<br><span class=\"muted\">{}</span></td><td class=\"num {}\">{} ({})</td><td>{}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
+            escape(&risk.key),
+            escape(&risk.title),
+            escape(risk.category.key()),
+            match risk.level.as_str() {
+                "critical" | "high" => "bad",
+                "medium" => "warn",
+                _ => "",
+            },
+            risk.score,
+            escape(&risk.level),
+            escape(risk.status.key()),
+            escape(risk.owner.as_deref().unwrap_or("")),
+            escape(&risk.proactive),
+            escape(&risk.reactive)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn training(out: &mut String, r: &Report) {
+    out.push_str("<h2>Training</h2>\n");
+    let t = &r.training;
+    if t.sessions.is_empty() {
+        return none(out, "No training sessions are planned.");
+    }
+    table_head(
+        out,
+        &[
+            "Audience",
+            "#Sessions",
+            "#Invited",
+            "#Attended",
+            "#Completed",
+            "#Completion",
+        ],
+    );
+    for c in &t.completion {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&c.label),
+            c.sessions,
+            c.invited,
+            c.attended,
+            c.completed,
+            escape(&c.percent.map(|p| with_unit(p, "%")).unwrap_or("—".into()))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    table_head(
+        out,
+        &["Session", "Audience", "When", "Trainer", "#Completed"],
+    );
+    for s in &t.sessions {
+        let done = s.attendees.iter().filter(|a| a.completed).count();
+        let _ = writeln!(
+            out,
+            "<tr><td><b>{}</b> {}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{done} of {}</td></tr>",
+            escape(&s.key),
+            escape(&s.title),
+            escape(s.audience.label()),
+            escape(&format!(
+                "{} ({})",
+                s.local_start.replace('T', " "),
+                s.time_zone
+            )),
+            escape(s.trainer.as_deref().unwrap_or("")),
+            s.attendees.len()
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn updates(out: &mut String, r: &Report) {
+    out.push_str("<h2>Stakeholder updates</h2>\n");
+    if r.updates.is_empty() {
+        return none(out, "No updates were sent.");
+    }
+    for u in &r.updates {
+        let _ = writeln!(
+            out,
+            "<div class=\"run\"><p><b>#{}</b> {} · to {} · by {}</p><pre>{}</pre></div>",
+            u.number,
+            escape(&r.local(&u.sent_at)),
+            escape(&u.sent_to),
+            escape(&u.sent_by),
+            escape(&u.body)
+        );
+    }
+}
+
+fn audit(out: &mut String, r: &Report) {
+    let a = &r.audit;
+    out.push_str("<h2>Audit trail</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>{} events from {} to {}, by {} people or processes. The chain {}.</p>",
+        a.events,
+        escape(
+            &a.first_at
+                .as_deref()
+                .map(|at| r.local(at))
+                .unwrap_or("—".into())
+        ),
+        escape(
+            &a.last_at
+                .as_deref()
+                .map(|at| r.local(at))
+                .unwrap_or("—".into())
+        ),
+        a.actors.len(),
+        if r.chain_ok {
+            "<span class=\"ok\">verifies</span>".to_string()
+        } else {
+            format!(
+                "<span class=\"bad\">does NOT verify: {}</span>",
+                escape(r.chain_problem.as_deref().unwrap_or("unknown"))
+            )
+        }
+    );
+    table_head(out, &["Kind of change", "#Events"]);
+    for k in &a.kinds {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            escape(&k.kind),
+            k.count
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    let _ = writeln!(
+        out,
+        "<p>Changed by: {}.</p>\n<p>Record fingerprint (chain head): <span class=\"fingerprint\">{}</span><br>\
+         Signing key: <span class=\"fingerprint\">{}</span></p>",
+        escape(&a.actors.join(", ")),
+        escape(&r.chain_head),
+        escape(&r.signer)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+}
