@@ -66,6 +66,7 @@ const COMMANDS: &[&str] = &[
     "export_bundle",
     "export_full_json",
     "export_csv",
+    "export_report",
     "close_launch",
     "list_risks",
     "save_risk",

@@ -39,6 +39,8 @@ fn export_all(dir: &Path) {
         audit::Facets::export_all(cfg),
         golive_core::record::Exported::export_all(cfg),
         golive_core::record::tables::Written::export_all(cfg),
+        golive_core::record::report::ReportWritten::export_all(cfg),
+        golive_core::record::report::ReportFormat::export_all(cfg),
         crate::commands::health::HealthOverview::export_all(cfg),
         crate::commands::health::MonitorHistory::export_all(cfg),
         golive_core::health::metrics::EnvironmentMetrics::export_all(cfg),

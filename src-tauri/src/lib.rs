@@ -101,6 +101,7 @@ pub fn run() {
             commands::record::export_bundle,
             commands::record::export_full_json,
             commands::record::export_csv,
+            commands::record::export_report,
             commands::close_launch,
             commands::risks::list_risks,
             commands::risks::save_risk,

@@ -30,7 +30,7 @@ use golive_core::contacts::{self, ContactInput};
 use golive_core::launch::{self, Launch, NewLaunch};
 use golive_core::plan::{self, Template};
 use golive_core::readiness::{self, Due, Filter, Me, Placement, Status};
-use golive_core::record::report::Format;
+use golive_core::record::report::ReportFormat;
 use golive_core::rehearsal::{self, RehearsalInput};
 use golive_core::signoff::{self, DecisionState, Verdict};
 use golive_core::store::OpenMode;
@@ -380,10 +380,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             let window = (from.as_deref(), until.as_deref());
             if let Some(file) = html {
-                record::report_command(&mut cx, &file, Format::Html, window)?;
+                record::report_command(&mut cx, &file, ReportFormat::Html, window)?;
             }
             if let Some(file) = markdown {
-                record::report_command(&mut cx, &file, Format::Markdown, window)?;
+                record::report_command(&mut cx, &file, ReportFormat::Markdown, window)?;
             }
         }
         Command::Backup(args) => backup::backup_command(&mut cx, args)?,

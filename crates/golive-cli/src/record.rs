@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use golive_core::record::report::{self, Format, Options, Window};
+use golive_core::record::report::{self, Options, ReportFormat, Window};
 use golive_core::record::{self, BundleReport, Trust, signing, tables};
 
 use crate::{Context, Failure, emit};
@@ -83,7 +83,7 @@ pub fn tables_command(cx: &mut Context, dest: &Path, format: TableFormat) -> Res
 pub fn report_command(
     cx: &mut Context,
     dest: &Path,
-    format: Format,
+    format: ReportFormat,
     (from, until): (Option<&str>, Option<&str>),
 ) -> Result<(), Failure> {
     let launch = cx.launch()?;

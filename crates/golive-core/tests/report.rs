@@ -12,7 +12,7 @@ use golive_core::health::probe::{Outcome, ProbeVerdict};
 use golive_core::health::{environments, record as probes};
 use golive_core::incidents::{self, IncidentInput};
 use golive_core::readiness;
-use golive_core::record::report::{self, Format, Options, Window};
+use golive_core::record::report::{self, Options, ReportFormat, Window};
 use golive_core::risks::{self, Category, RiskInput, RiskStatus};
 use golive_core::signoff::{self, Verdict};
 use golive_core::{Actor, ErrorCode};
@@ -268,7 +268,7 @@ fn the_html_report_is_one_self_contained_file_with_every_section() {
         f.store.conn(),
         &id,
         &options(&f, &id, None, None),
-        Format::Html,
+        ReportFormat::Html,
         &dest,
     )
     .unwrap();
@@ -322,7 +322,7 @@ fn the_markdown_report_has_the_same_sections_as_tables() {
         f.store.conn(),
         &id,
         &options(&f, &id, None, None),
-        Format::Markdown,
+        ReportFormat::Markdown,
         &dest,
     )
     .unwrap();
@@ -354,7 +354,7 @@ fn a_report_into_a_missing_folder_fails_clearly_and_writes_nothing() {
         f.store.conn(),
         &id,
         &options(&f, &id, None, None),
-        Format::Html,
+        ReportFormat::Html,
         &dest,
     )
     .unwrap_err();

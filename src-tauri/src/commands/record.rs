@@ -1,9 +1,10 @@
 //! The Record view: the audit trail filtered, what it can be filtered by,
-//! the chain's state, and exporting the launch as a signed bundle, as JSON
-//! or as CSV files.
+//! the chain's state, and exporting the launch as a signed bundle, its
+//! report (HTML or Markdown), as JSON or as CSV files.
 
 use golive_core::audit::{self, Event, Facets, Query, Verification};
 use golive_core::record::tables::{self, Written};
+use golive_core::record::report::{self, Options, ReportFormat, Window};
 use golive_core::record::{self, Exported, signing};
 use tauri::State;
 
@@ -107,6 +108,42 @@ pub async fn export_csv(
     state
         .with_store(move |store, _| {
             tables::write_csv(store, &launch_id, std::path::Path::new(&path))
+        })
+        .await
+}
+
+/// The launch's report at `path`, its health figures over `from`..`until`
+/// (dates in the launch's time zone; missing ends: go-live, now).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_report(
+    state: State<'_, AppState>,
+    launch_id: String,
+    path: String,
+    format: ReportFormat,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<report::ReportWritten, CommandError> {
+    state
+        .with_store(move |store, user| {
+            let change = change_now(store, user)?;
+            let now = change.at;
+            let window =
+                Window::parse(store.conn(), &launch_id, from.as_deref(), until.as_deref(), now)?;
+            let key = signing::signing_key(store, &change)?;
+            let options = Options {
+                window,
+                signer: signing::fingerprint(&key.verifying_key()),
+                generated_by: change.actor.display(),
+                now,
+            };
+            report::write(
+                store.conn(),
+                &launch_id,
+                &options,
+                format,
+                std::path::Path::new(&path),
+            )
         })
         .await
 }

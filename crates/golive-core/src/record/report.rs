@@ -426,7 +426,7 @@ fn charts(conn: &Connection, launch: &launch::Launch, window: Window) -> Result<
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum Format {
+pub enum ReportFormat {
     Html,
     Markdown,
 }
@@ -434,7 +434,7 @@ pub enum Format {
 /// A report as written.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Written {
+pub struct ReportWritten {
     pub path: String,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
@@ -448,13 +448,13 @@ pub fn write(
     conn: &Connection,
     launch_id: &str,
     options: &Options,
-    format: Format,
+    format: ReportFormat,
     dest: &Path,
-) -> Result<Written> {
+) -> Result<ReportWritten> {
     let report = gather(conn, launch_id, options)?;
     let text = match format {
-        Format::Html => super::html::render(&report),
-        Format::Markdown => super::markdown::render(&report),
+        ReportFormat::Html => super::html::render(&report),
+        ReportFormat::Markdown => super::markdown::render(&report),
     };
     let failed = |e: std::io::Error| {
         Error::InvalidInput(format!(
@@ -470,7 +470,7 @@ pub fn write(
         let _ = std::fs::remove_file(&partial);
         return Err(failed(e));
     }
-    Ok(Written {
+    Ok(ReportWritten {
         path: dest.display().to_string(),
         bytes: text.len() as u64,
         window_from: report.window_from,

@@ -44,6 +44,8 @@ import type { Facets } from './bindings/Facets';
 import type { KindCount } from './bindings/KindCount';
 import type { Exported } from './bindings/Exported';
 import type { Written } from './bindings/Written';
+import type { ReportFormat } from './bindings/ReportFormat';
+import type { ReportWritten } from './bindings/ReportWritten';
 import type { Checkpoint } from './bindings/Checkpoint';
 import type { Verification } from './bindings/Verification';
 import type { Event as AuditEvent } from './bindings/Event';
@@ -140,6 +142,7 @@ export type { RuleState } from './bindings/RuleState';
 export type { Link } from './bindings/Link';
 export type { Comment } from './bindings/Comment';
 export type { Event } from './bindings/Event';
+export type { ReportFormat, ReportWritten };
 export type { Due } from './bindings/Due';
 export type { TimelineDay } from './bindings/TimelineDay';
 export type { Phase } from './bindings/Phase';
@@ -415,6 +418,9 @@ export const ipc = {
   exportFullJson: (launchId: string, path: string) => call<Written>('export_full_json', { launchId, path }),
   /** Every table of the launch as CSV files in the folder `path`. */
   exportCsv: (launchId: string, path: string) => call<Written>('export_csv', { launchId, path }),
+  /** The launch's report (HTML or Markdown) at `path`; health figures from `from` to `until` (YYYY-MM-DD, null: go-live, now). */
+  exportReport: (launchId: string, path: string, format: ReportFormat, from: string | null, until: string | null) =>
+    call<ReportWritten>('export_report', { launchId, path, format, from, until }),
 
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
