@@ -67,6 +67,7 @@ const COMMANDS: &[&str] = &[
     "export_full_json",
     "export_csv",
     "export_report",
+    "open_record",
     "close_launch",
     "list_risks",
     "save_risk",

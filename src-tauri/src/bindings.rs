@@ -41,6 +41,7 @@ fn export_all(dir: &Path) {
         golive_core::record::tables::Written::export_all(cfg),
         golive_core::record::report::ReportWritten::export_all(cfg),
         golive_core::record::report::ReportFormat::export_all(cfg),
+        golive_core::record::review::ReviewInfo::export_all(cfg),
         crate::commands::health::HealthOverview::export_all(cfg),
         crate::commands::health::MonitorHistory::export_all(cfg),
         golive_core::health::metrics::EnvironmentMetrics::export_all(cfg),

@@ -9,6 +9,7 @@ mod deploy;
 mod error;
 pub mod file_picker;
 mod health;
+mod menu;
 pub mod rendering;
 mod state;
 mod store_changes;
@@ -18,14 +19,34 @@ pub use error::CommandError;
 use state::AppState;
 use tauri::Manager;
 
+/// `--record FILE`: open that exported record for review instead of the store.
+fn record_argument() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--record" {
+            return args.next().map(std::path::PathBuf::from);
+        }
+    }
+    None
+}
+
 pub fn run() {
     let _log = golive_core::logging::init("golive-desktop");
-    let state = AppState::open(golive_core::paths::default_store());
+    let own_store = golive_core::paths::default_store();
+    let state = match record_argument() {
+        Some(bundle) => AppState::open_record(&bundle, &own_store),
+        None => AppState::open(own_store),
+    };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
+            menu::install(app)?;
+            // A record under review is read-only: nothing runs in the background.
+            if app.state::<AppState>().review.is_some() {
+                return Ok(());
+            }
             store_changes::watch(app.handle().clone());
             deploy::recover(app.handle());
             health::start(app.handle().clone());
@@ -102,6 +123,7 @@ pub fn run() {
             commands::record::export_full_json,
             commands::record::export_csv,
             commands::record::export_report,
+            commands::record::open_record,
             commands::close_launch,
             commands::risks::list_risks,
             commands::risks::save_risk,

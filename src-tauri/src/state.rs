@@ -1,8 +1,10 @@
 //! The app's one state, built whole before the window opens.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use golive_core::record::review::{self, Review, ReviewCopy, ReviewInfo};
+use golive_core::record::{Trust, signing};
 use golive_core::store::OpenMode;
 use golive_core::{Actor, Change, Store, actor};
 
@@ -13,6 +15,10 @@ pub struct AppState {
     pub user: String,
     /// The store, or why it could not be opened; the UI shows the reason.
     store: Result<Arc<Mutex<Store>>, CommandError>,
+    /// Set when the window shows an exported record for review.
+    pub review: Option<ReviewInfo>,
+    /// The review's copy, removed when the app ends (after the store).
+    _review_copy: Option<ReviewCopy>,
 }
 
 impl AppState {
@@ -24,6 +30,47 @@ impl AppState {
             store_path,
             user: Actor::os_user(),
             store,
+            review: None,
+            _review_copy: None,
+        }
+    }
+
+    /// Opens the exported record `bundle` for review, read-only. The key
+    /// of the store at `own_store` (this machine's) is trusted as a signer.
+    pub fn open_record(bundle: &Path, own_store: &Path) -> AppState {
+        let mut trust = Trust::default();
+        if let Some(own) = signing::fingerprint_of_store(own_store) {
+            trust = trust.key(&own, "the signing key of this machine's store");
+        }
+        let user = Actor::os_user();
+        match review::open(bundle, &trust) {
+            Ok(Review { store, info, copy }) => AppState {
+                store_path: store.path().to_path_buf(),
+                user,
+                store: Ok(Arc::new(Mutex::new(store))),
+                review: Some(info),
+                _review_copy: Some(copy),
+            },
+            Err(error) => AppState {
+                store_path: bundle.to_path_buf(),
+                user,
+                store: Err(CommandError::from(error)),
+                review: None,
+                _review_copy: None,
+            },
+        }
+    }
+
+    /// Refuses what would change anything while a record is reviewed, for
+    /// work that does not go through the store's audited writes (runs,
+    /// copies of the store, signing).
+    pub fn writable(&self) -> Result<(), CommandError> {
+        match &self.review {
+            Some(review) => Err(CommandError::from(golive_core::Error::Conflict(format!(
+                "this is the exported record of {:?}, opened for review: nothing in it can be changed or run. Open the live store to make changes.",
+                review.launch_name
+            )))),
+            None => Ok(()),
         }
     }
 

@@ -129,6 +129,12 @@ impl App {
 
     /// Starts the app with extra environment variables.
     pub async fn start_with_env(store: &Path, env: &[(&str, &str)]) -> App {
+        App::start_with(store, env, &[]).await
+    }
+
+    /// Starts the app on `store` with extra environment variables and
+    /// command-line arguments (such as `--record FILE`).
+    pub async fn start_with(store: &Path, env: &[(&str, &str)], args: &[&str]) -> App {
         assert!(
             ui_embedded(),
             "the end-to-end tests need the UI embedded: run them with `--features custom-protocol` (`make test` does)"
@@ -138,7 +144,7 @@ impl App {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_golive-desktop") }),
+            json!({ "application": env!("CARGO_BIN_EXE_golive-desktop"), "args": args }),
         );
         caps.insert("browserName".into(), json!("wry"));
         // tauri-driver listens before its WebKitWebDriver does; on a busy
@@ -355,15 +361,27 @@ impl App {
         }
     }
 
-    pub async fn gone(&self, css: &str) {
-        let deadline = Instant::now() + STEP;
-        while !self
+    /// Whether any element matching `css` is displayed (in the page and
+    /// not hidden by a style, as the read-only mode hides controls).
+    async fn shown(&self, css: &str) -> bool {
+        for element in self
             .client
             .find_all(Locator::Css(css))
             .await
             .expect("query the page")
-            .is_empty()
         {
+            // An element replaced meanwhile counts as not shown.
+            if element.is_displayed().await.unwrap_or(false) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Waits until nothing matching `css` is shown.
+    pub async fn gone(&self, css: &str) {
+        let deadline = Instant::now() + STEP;
+        while self.shown(css).await {
             if Instant::now() >= deadline {
                 let path = crate::artifacts().join(format!("FAILED-gone-{}.png", slug(css)));
                 if let Ok(png) = self.client.screenshot().await {

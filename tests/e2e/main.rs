@@ -103,3 +103,16 @@ pub fn cli(store: &std::path::Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// Runs the command line on `store` expecting it to fail; what it said.
+pub fn cli_fails(store: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(crate::golive_cli())
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("GOLIVE_LOG_DIR", store.with_file_name("logs"))
+        .output()
+        .expect("run golive");
+    assert!(!out.status.success(), "golive {args:?} succeeded");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}

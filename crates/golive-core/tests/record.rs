@@ -226,6 +226,105 @@ fn changed_rows_of_the_snapshot_fail_its_check() {
     assert_eq!(failed, ["snapshot"]);
 }
 
+#[test]
+fn a_record_opens_for_review_read_only_and_the_bundle_stays_as_it_was() {
+    let (f, launch_id, _) = busy_store();
+    let signer = key(1);
+    let path = export(&f, &launch_id, "launch.golive", &signer);
+    let before = std::fs::read(&path).unwrap();
+
+    let review = record::review::open(&path, &trusting(&signer)).unwrap();
+    let info = &review.info;
+    assert!(info.verified, "{:?}", info.problems);
+    assert_eq!(
+        (info.launch_name.as_str(), info.launch_id.as_str()),
+        ("Arxos platform", launch_id.as_str())
+    );
+    assert_eq!(
+        info.trusted_because
+            .as_deref()
+            .map(|w| w.contains("the test's key")),
+        Some(true)
+    );
+    // Every view reads it as a store.
+    let item = readiness::item(
+        review.store.conn(),
+        &launch_id,
+        "PRE-07",
+        at("2026-12-01T00:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(item.status, readiness::Status::Done);
+    // Every change is refused with the reason, and nothing is written.
+    let mut store = review.store;
+    let refused = readiness::tick(
+        &mut store,
+        &change("ana", "2026-12-01T09:00:00Z"),
+        &launch_id,
+        "PRE-04",
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Conflict);
+    assert!(
+        refused.to_string().contains("opened for review"),
+        "{refused}"
+    );
+    // A write that bypasses the audit path meets a read-only connection.
+    assert!(
+        store
+            .conn()
+            .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
+            .is_err()
+    );
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the bundle is untouched"
+    );
+}
+
+#[test]
+fn a_record_that_does_not_verify_still_opens_and_says_why() {
+    let (f, launch_id, _) = busy_store();
+    let signer = key(1);
+    let path = export(&f, &launch_id, "launch.golive", &signer);
+    let review = record::review::open(&path, &Trust::default()).unwrap();
+    // Intact, but signed by a key nobody here vouched for.
+    assert!(!review.info.verified);
+    assert_eq!(review.info.trusted_because, None);
+    assert!(
+        review.info.problems.is_empty(),
+        "{:?}",
+        review.info.problems
+    );
+    drop(review);
+
+    // A changed row: the snapshot check names it.
+    let bytes = std::fs::read(&path).unwrap();
+    let (database, trailer) = split(&bytes);
+    std::fs::write(&path, database).unwrap();
+    let bundle = Connection::open(&path).unwrap();
+    bundle
+        .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
+        .unwrap();
+    drop(bundle);
+    append(&path, trailer);
+    let review = record::review::open(&path, &trusting(&signer)).unwrap();
+    assert!(!review.info.verified);
+    assert!(review.info.trusted_because.is_some());
+    assert_eq!(review.info.problems.len(), 1, "{:?}", review.info.problems);
+    assert!(review.info.problems[0].starts_with("snapshot:"));
+
+    let not_a_bundle = f.dir.path().join("notes.txt");
+    std::fs::write(&not_a_bundle, "hello").unwrap();
+    let error = record::review::open(&not_a_bundle, &Trust::default())
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("not a golive bundle"), "{error}");
+}
+
 // ---- Tamper trials -------------------------------------------------------
 
 /// One bundle to tamper with, read once; each trial works on its own copy.

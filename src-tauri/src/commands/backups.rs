@@ -37,6 +37,7 @@ pub async fn list_backups(state: State<'_, AppState>) -> Result<Backups, Command
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn create_backup(state: State<'_, AppState>) -> Result<Backup, CommandError> {
+    state.writable()?;
     let path = state.store_path.clone();
     // On its own connection: the copy does not hold the app's store.
     tauri::async_runtime::spawn_blocking(move || {
@@ -77,6 +78,7 @@ pub async fn restore_backup(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<Restored, CommandError> {
+    state.writable()?;
     let store_path = state.store_path.clone();
     state
         .with_store(move |store, user| {

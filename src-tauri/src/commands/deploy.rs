@@ -150,6 +150,7 @@ pub async fn start_run(
     launch_id: String,
     request: Request,
 ) -> Result<Run, CommandError> {
+    state.writable()?;
     let actor = state
         .with_store(|store, user| golive_core::actor::load(store, user))
         .await?;
@@ -171,7 +172,8 @@ pub async fn follow_run(
     on_progress: Channel<LogProgress>,
 ) -> Result<(), CommandError> {
     let path = state.store_path.clone();
-    tauri::async_runtime::spawn_blocking(move || follow(&path, &run_id, &on_progress))
+    let reviewing = state.review.is_some();
+    tauri::async_runtime::spawn_blocking(move || follow(&path, reviewing, &run_id, &on_progress))
         .await
         .map_err(|e| CommandError::internal(format!("following the run failed: {e}")))?
         .map_err(CommandError::from)
@@ -192,10 +194,15 @@ const POLL: Duration = Duration::from_millis(50);
 
 fn follow(
     path: &std::path::Path,
+    reviewing: bool,
     run_id: &str,
     channel: &Channel<LogProgress>,
 ) -> golive_core::Result<()> {
-    let conn = golive_core::store::connect(path)?;
+    let conn = if reviewing {
+        golive_core::store::connect_read_only(path)?
+    } else {
+        golive_core::store::connect(path)?
+    };
     let mut sent = None;
     loop {
         let (state, lines) = conn.query_row(
@@ -203,9 +210,10 @@ fn follow(
             [run_id],
             |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
         )?;
+        // A reviewed record does not move: what it holds is final.
         let progress = LogProgress {
             lines: lines.max(0) as u64,
-            ended: state != RunState::Running.key(),
+            ended: reviewing || state != RunState::Running.key(),
         };
         if sent != Some(progress) {
             if channel.send(progress).is_err() {

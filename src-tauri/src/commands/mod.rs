@@ -35,12 +35,15 @@ pub struct AppInfo {
     pub log_folder: String,
     pub actor: Actor,
     pub actor_display: String,
+    /// Set when the window shows an exported record for review (read-only).
+    pub review: Option<golive_core::record::review::ReviewInfo>,
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
     let store_path = state.store_path.display().to_string();
+    let review = state.review.clone();
     state
         .with_store(move |store, user| {
             let actor = actor::load(store, user)?;
@@ -50,6 +53,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
                 log_folder: golive_core::paths::log_folder().display().to_string(),
                 actor_display: actor.display(),
                 actor,
+                review,
             })
         })
         .await

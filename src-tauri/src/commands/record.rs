@@ -3,8 +3,8 @@
 //! report (HTML or Markdown), as JSON or as CSV files.
 
 use golive_core::audit::{self, Event, Facets, Query, Verification};
-use golive_core::record::tables::{self, Written};
 use golive_core::record::report::{self, Options, ReportFormat, Window};
+use golive_core::record::tables::{self, Written};
 use golive_core::record::{self, Exported, signing};
 use tauri::State;
 
@@ -62,6 +62,7 @@ pub async fn export_bundle(
     launch_id: String,
     path: String,
 ) -> Result<Exported, CommandError> {
+    state.writable()?;
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
@@ -124,16 +125,28 @@ pub async fn export_report(
     from: Option<String>,
     until: Option<String>,
 ) -> Result<report::ReportWritten, CommandError> {
+    // A reviewed record names the key that signed it; the live store, its own.
+    let reviewed_signer = state.review.as_ref().map(|r| r.signer.clone());
     state
         .with_store(move |store, user| {
             let change = change_now(store, user)?;
             let now = change.at;
-            let window =
-                Window::parse(store.conn(), &launch_id, from.as_deref(), until.as_deref(), now)?;
-            let key = signing::signing_key(store, &change)?;
+            let window = Window::parse(
+                store.conn(),
+                &launch_id,
+                from.as_deref(),
+                until.as_deref(),
+                now,
+            )?;
+            let signer = match reviewed_signer {
+                Some(signer) => signer,
+                None => {
+                    signing::fingerprint(&signing::signing_key(store, &change)?.verifying_key())
+                }
+            };
             let options = Options {
                 window,
-                signer: signing::fingerprint(&key.verifying_key()),
+                signer,
                 generated_by: change.actor.display(),
                 now,
             };
@@ -146,4 +159,31 @@ pub async fn export_report(
             )
         })
         .await
+}
+
+/// Opens the exported record at `path` for review in a window of its own
+/// (this program again, with `--record`): read-only, nothing running in
+/// the background, this window's store untouched. The file is checked to be
+/// a bundle first, so a wrong pick is told here.
+#[tauri::command]
+#[tracing::instrument(err(Debug))]
+pub async fn open_record(path: String) -> Result<(), CommandError> {
+    let bundle = std::path::PathBuf::from(&path);
+    golive_core::record::verify::read_trailer(&bundle)?;
+    let program = std::env::current_exe().map_err(|e| {
+        CommandError::internal(format!(
+            "cannot find golive's own program to open the record: {e}"
+        ))
+    })?;
+    let mut child = std::process::Command::new(program)
+        .arg("--record")
+        .arg(&bundle)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            CommandError::internal(format!("cannot start a window for the record: {e}"))
+        })?;
+    // Reaped when it closes, so no finished window lingers as a zombie.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }

@@ -56,6 +56,10 @@ export class AppModel {
   started = $state(false);
 
   launch = $derived(this.launches.find((l) => l.id === this.launchId) ?? null);
+  /** Set when this window shows an exported record for review. */
+  review = $derived(this.info?.review ?? null);
+  /** Nothing of the open launch may change: a reviewed record or a closed launch. */
+  readOnly = $derived(Boolean(this.info?.review) || Boolean(this.launch?.closed_at));
 
   async start(): Promise<void> {
     try {

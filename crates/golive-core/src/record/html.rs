@@ -126,11 +126,15 @@ fn header(out: &mut String, r: &Report) {
         out.push_str(" <span class=\"badge none\">CLOSED</span>");
     }
     out.push_str("</h1>\n");
+    let platform = if l.platform.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{} · ", escape(&l.platform))
+    };
     let _ = writeln!(
         out,
-        "<p class=\"meta\">{} · go-live {} ({}) · plan {} v{}</p>",
-        escape(&l.platform),
-        escape(&l.go_live_local.replace('T', " ")),
+        "<p class=\"meta\">{platform}go-live {} ({}) · plan {} v{}</p>",
+        escape(&super::report::wall_clock(&l.go_live_local)),
         escape(&l.time_zone),
         escape(&l.template_name),
         l.template_version
@@ -497,7 +501,7 @@ fn health(out: &mut String, r: &Report) {
             out,
             "<h3>{}{} <span class=\"muted\">· {} probes in the window</span></h3>",
             escape(&env.environment),
-            if env.production { " (production)" } else { "" },
+            super::report::production_note(&env.environment, env.production),
             env.probes
         );
         table_head(out, &["Metric", "Target", "#Measured", "Result"]);
@@ -575,7 +579,7 @@ fn uptime(out: &mut String, r: &Report) {
             out,
             "<tr><td><b>{}</b>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
             escape(&u.environment),
-            if u.production { " (production)" } else { "" },
+            super::report::production_note(&u.environment, u.production),
             u.probes,
             u.failed,
             escape(

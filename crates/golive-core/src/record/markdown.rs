@@ -61,9 +61,13 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "{} · go-live {} ({}) · plan {} v{}  \nHealth figures cover {} to {} ({} h). Times are in {}.\n",
-        l.platform,
-        l.go_live_local.replace('T', " "),
+        "{}go-live {} ({}) · plan {} v{}  \nHealth figures cover {} to {} ({} h). Times are in {}.\n",
+        if l.platform.trim().is_empty() {
+            String::new()
+        } else {
+            format!("{} · ", l.platform)
+        },
+        super::report::wall_clock(&l.go_live_local),
         l.time_zone,
         l.template_name,
         l.template_version,
@@ -238,7 +242,7 @@ pub fn render(r: &Report) -> String {
             out,
             "### {}{} — {} probes in the window\n",
             env.environment,
-            if env.production { " (production)" } else { "" },
+            super::report::production_note(&env.environment, env.production),
             env.probes
         );
         head(&mut out, &["Metric", "Target", "Measured", "Result"]);
@@ -307,7 +311,7 @@ pub fn render(r: &Report) -> String {
                 format!(
                     "**{}**{}",
                     u.environment,
-                    if u.production { " (production)" } else { "" }
+                    super::report::production_note(&u.environment, u.production)
                 ),
                 u.probes.to_string(),
                 u.failed.to_string(),

@@ -487,15 +487,20 @@ pub fn line_text(line: &LogLine) -> String {
     }
 }
 
-/// A number as a report shows it: integers plainly, others to two places.
+/// A number as a report shows it: at most two decimals (one from 100 on),
+/// without trailing zeros.
 pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else if value.abs() >= 100.0 {
+    let text = if value.abs() >= 100.0 {
         format!("{value:.1}")
     } else {
         format!("{value:.2}")
-    }
+    };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".into() } else { text }
 }
 
 /// A value with its unit ("99.95 %", "230 ms").
@@ -504,6 +509,24 @@ pub fn with_unit(value: f64, unit: &str) -> String {
         "" => number(value),
         "%" => format!("{} %", number(value)),
         unit => format!("{} {unit}", number(value)),
+    }
+}
+
+/// " (production)" after an environment's name, unless the name says so.
+pub fn production_note(name: &str, production: bool) -> &'static str {
+    if production && !name.to_lowercase().contains("prod") {
+        " (production)"
+    } else {
+        ""
+    }
+}
+
+/// A stored wall-clock time (`2026-12-07T09:00:00`) as `2026-12-07 09:00`.
+pub fn wall_clock(local: &str) -> String {
+    let text = local.replace('T', " ");
+    match text.len() {
+        19 if text.ends_with(":00") => text[..16].to_string(),
+        _ => text,
     }
 }
 

@@ -13,30 +13,51 @@ const BOTTOM: f64 = 28.0;
 /// At most this many labels under the x axis.
 const X_LABELS: usize = 8;
 
-/// The y range shown: the values and the target with a margin; percentages
-/// stay within 0–100, other figures start at 0.
-fn range(chart: &Chart) -> (f64, f64) {
+/// A round step (1, 2 or 5 times a power of ten) giving about `ticks`
+/// intervals over `span`.
+fn nice_step(span: f64, ticks: f64) -> f64 {
+    let raw = span / ticks;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = match raw / magnitude {
+        n if n <= 1.0 => 1.0,
+        n if n <= 2.0 => 2.0,
+        n if n <= 5.0 => 5.0,
+        _ => 10.0,
+    };
+    step * magnitude
+}
+
+/// The y range shown and its grid step: the values and the target, out to
+/// round numbers; percentages stay within 0–100, other figures start at 0.
+fn range(chart: &Chart) -> (f64, f64, f64) {
     let seen = chart.values.iter().flatten().chain(chart.target.iter());
     let (mut lo, mut hi) = seen.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
     if lo > hi {
-        return (0.0, 1.0);
+        return (0.0, 1.0, 0.5);
     }
-    if chart.unit == "%" {
-        let margin = ((hi - lo) * 0.2).max(0.05);
-        lo = (lo - margin).max(0.0);
-        hi = (hi + margin).min(100.0);
-    } else {
+    if chart.unit != "%" {
         lo = 0.0;
-        hi *= 1.15;
     }
     if hi - lo < 1e-9 {
-        hi = lo + 1.0;
+        // A flat line: a small band around it.
+        let pad = (hi.abs() * 0.01).max(0.5);
+        lo -= pad;
+        hi += pad;
     }
-    (lo, hi)
+    let step = nice_step(hi - lo, 4.0);
+    lo = (lo / step).floor() * step;
+    hi = (hi / step).ceil() * step;
+    if chart.unit == "%" {
+        lo = lo.max(0.0);
+        hi = hi.min(100.0).max(lo + step);
+    } else {
+        lo = lo.max(0.0);
+    }
+    (lo, hi, step)
 }
 
 pub fn line_chart(chart: &Chart) -> String {
-    let (lo, hi) = range(chart);
+    let (lo, hi, step) = range(chart);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let n = chart.values.len().max(1);
@@ -53,8 +74,9 @@ pub fn line_chart(chart: &Chart) -> String {
         r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         escape(&chart.title)
     );
-    for step in 0..=2 {
-        let v = lo + (hi - lo) * f64::from(step) / 2.0;
+    let lines = ((hi - lo) / step).round() as i64;
+    for n in 0..=lines {
+        let v = lo + step * n as f64;
         let py = y(v);
         svg.push_str(&format!(
             r#"<line class="grid" x1="{LEFT}" x2="{:.1}" y1="{py:.1}" y2="{py:.1}"/><text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
@@ -67,8 +89,14 @@ pub fn line_chart(chart: &Chart) -> String {
     let every = chart.labels.len().div_ceil(X_LABELS).max(1);
     for (i, label) in chart.labels.iter().enumerate() {
         if i % every == 0 || i + 1 == chart.labels.len() && i % every > every / 2 {
+            // The ends are anchored inwards, so their labels are not cut off.
+            let anchor = match i {
+                0 if n > 1 => "start",
+                i if i + 1 == n && n > 1 => "end",
+                _ => "middle",
+            };
             svg.push_str(&format!(
-                r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
                 x(i),
                 HEIGHT - 8.0,
                 escape(label)
@@ -78,10 +106,11 @@ pub fn line_chart(chart: &Chart) -> String {
     if let Some(target) = chart.target.filter(|t| (lo..=hi).contains(t)) {
         let py = y(target);
         svg.push_str(&format!(
-            r#"<line class="target" x1="{LEFT}" x2="{:.1}" y1="{py:.1}" y2="{py:.1}"/><text class="target-label" x="{:.1}" y="{:.1}" text-anchor="end">target {}</text>"#,
+            r#"<line class="target" x1="{LEFT}" x2="{:.1}" y1="{py:.1}" y2="{py:.1}"/><text class="target-label" x="{:.1}" y="{:.1}">target {}</text>"#,
             WIDTH - RIGHT,
-            WIDTH - RIGHT - 4.0,
-            py - 4.0,
+            LEFT + 6.0,
+            // Below the line when there is no room above it.
+            if py - 5.0 < TOP + 10.0 { py + 14.0 } else { py - 5.0 },
             escape(&with_unit(target, &chart.unit))
         ));
     }
@@ -161,7 +190,9 @@ mod tests {
         ));
         assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
         assert_eq!(svg.matches("<circle").count(), 4);
-        assert!(svg.contains("target 99.90 %"), "{svg}");
+        assert!(svg.contains("target 99.9 %"), "{svg}");
+        // Round grid values: 98 to 100 in steps of 0.5.
+        assert!(svg.contains(">98 %<") && svg.contains(">100 %<"), "{svg}");
         assert!(
             svg.contains("Production &lt;main&gt;"),
             "title escaped: {svg}"

@@ -55,6 +55,8 @@ pub enum OpenMode {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Set on a record opened for review: why every write is refused.
+    read_only: Option<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -115,7 +117,55 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            read_only: None,
         })
+    }
+
+    /// Opens the database of an exported record (a copy golive owns) for
+    /// review: its schema is brought up to date in the copy, then it is
+    /// opened read-only, and every write is refused with `why`.
+    pub fn open_for_review(path: &Path, why: String) -> Result<Store> {
+        let unavailable = |reason: String| Error::StoreUnavailable {
+            path: path.display().to_string(),
+            reason,
+        };
+        {
+            let mut conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| unavailable(e.to_string()))?;
+            let found: usize = conn
+                .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
+                .map_err(|e| unavailable(format!("it is not a golive record ({e})")))?
+                .try_into()
+                .unwrap_or(usize::MAX);
+            if found > schema_version() {
+                return Err(Error::StoreTooNew {
+                    path: path.display().to_string(),
+                    found,
+                    known: schema_version(),
+                });
+            }
+            migrations().to_latest(&mut conn).map_err(|e| {
+                unavailable(format!("its schema could not be brought up to date: {e}"))
+            })?;
+            // One file, nothing beside it, for the read-only connection.
+            conn.pragma_update(None, "journal_mode", "DELETE")
+                .map_err(|e| unavailable(e.to_string()))?;
+        }
+        let conn = connect_read_only(path).map_err(|e| unavailable(e.to_string()))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: Some(why),
+        })
+    }
+
+    /// Why nothing can be changed here, for a record opened for review.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -134,6 +184,9 @@ impl Store {
         change: &Change,
         body: impl FnOnce(&WriteTx<'_>) -> Result<T>,
     ) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::Conflict(why.clone()));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -154,6 +207,16 @@ pub fn connect(path: &Path) -> rusqlite::Result<Connection> {
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
     apply_pragmas(&conn)?;
+    Ok(conn)
+}
+
+/// A connection that only reads, for a record opened for review.
+pub fn connect_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
     Ok(conn)
 }
 

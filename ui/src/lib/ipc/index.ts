@@ -46,6 +46,7 @@ import type { Exported } from './bindings/Exported';
 import type { Written } from './bindings/Written';
 import type { ReportFormat } from './bindings/ReportFormat';
 import type { ReportWritten } from './bindings/ReportWritten';
+import type { ReviewInfo } from './bindings/ReviewInfo';
 import type { Checkpoint } from './bindings/Checkpoint';
 import type { Verification } from './bindings/Verification';
 import type { Event as AuditEvent } from './bindings/Event';
@@ -142,7 +143,7 @@ export type { RuleState } from './bindings/RuleState';
 export type { Link } from './bindings/Link';
 export type { Comment } from './bindings/Comment';
 export type { Event } from './bindings/Event';
-export type { ReportFormat, ReportWritten };
+export type { ReportFormat, ReportWritten, ReviewInfo };
 export type { Due } from './bindings/Due';
 export type { TimelineDay } from './bindings/TimelineDay';
 export type { Phase } from './bindings/Phase';
@@ -421,6 +422,8 @@ export const ipc = {
   /** The launch's report (HTML or Markdown) at `path`; health figures from `from` to `until` (YYYY-MM-DD, null: go-live, now). */
   exportReport: (launchId: string, path: string, format: ReportFormat, from: string | null, until: string | null) =>
     call<ReportWritten>('export_report', { launchId, path, format, from, until }),
+  /** Opens the exported record at `path` read-only in a window of its own. */
+  openRecord: (path: string) => call<void>('open_record', { path }),
 
   exportTemplate: (launchId: string, path: string) => call<string>('export_template', { launchId, path }),
   checklistMarkdown: (launchId: string, filter: Filter | null, path: string | null) =>
@@ -451,6 +454,11 @@ export function emptyFilter(): Filter {
   return { phase: null, section: null, owner: null, status: null, due: null, text: null, mine: false };
 }
 
+
+/** Calls `handler` when File → Open record… is chosen in the window's menu. */
+export function onMenuOpenRecord(handler: () => void): Promise<UnlistenFn> {
+  return listen('menu-open-record', () => handler());
+}
 
 /** Calls `handler` whenever another program changed the store. */
 export function onStoreChanged(handler: () => void): Promise<UnlistenFn> {
