@@ -89,13 +89,7 @@ pub fn settle_everything_but_the_signoffs(store: &std::path::Path) {
 
 /// Runs the `golive` CLI on `store`; fails the test with its message if it fails.
 pub fn cli(store: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(crate::golive_cli())
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .env("GOLIVE_LOG_DIR", store.with_file_name("logs"))
-        .output()
-        .expect("run golive");
+    let out = run_cli(store, args);
     assert!(
         out.status.success(),
         "golive {args:?}: {}",
@@ -106,13 +100,17 @@ pub fn cli(store: &std::path::Path, args: &[&str]) -> String {
 
 /// Runs the command line on `store` expecting it to fail; what it said.
 pub fn cli_fails(store: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(crate::golive_cli())
+    let out = run_cli(store, args);
+    assert!(!out.status.success(), "golive {args:?} succeeded");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn run_cli(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(crate::golive_cli())
         .arg("--store")
         .arg(store)
         .args(args)
         .env("GOLIVE_LOG_DIR", store.with_file_name("logs"))
         .output()
-        .expect("run golive");
-    assert!(!out.status.success(), "golive {args:?} succeeded");
-    String::from_utf8_lossy(&out.stderr).to_string()
+        .expect("run golive")
 }

@@ -202,20 +202,26 @@ fn a_signer_nobody_vouched_for_is_reported_with_its_fingerprint() {
     );
 }
 
+/// Marks PRE-04 done inside the bundle's database and puts the signed
+/// trailer back, as someone with `sqlite3` would.
+fn change_a_row(path: &std::path::Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let (database, trailer) = split(&bytes);
+    std::fs::write(path, database).unwrap();
+    let bundle = Connection::open(path).unwrap();
+    bundle
+        .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
+        .unwrap();
+    drop(bundle);
+    append(path, trailer);
+}
+
 #[test]
 fn changed_rows_of_the_snapshot_fail_its_check() {
     let (f, launch_id, _) = busy_store();
     let signer = key(1);
     let path = export(&f, &launch_id, "launch.golive", &signer);
-    let bytes = std::fs::read(&path).unwrap();
-    let (database, trailer) = split(&bytes);
-    std::fs::write(&path, database).unwrap();
-    let bundle = Connection::open(&path).unwrap();
-    bundle
-        .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
-        .unwrap();
-    drop(bundle);
-    append(&path, trailer);
+    change_a_row(&path);
     let report = record::verify(&path, &trusting(&signer)).unwrap();
     let failed: Vec<&str> = report
         .checks
@@ -302,15 +308,7 @@ fn a_record_that_does_not_verify_still_opens_and_says_why() {
     drop(review);
 
     // A changed row: the snapshot check names it.
-    let bytes = std::fs::read(&path).unwrap();
-    let (database, trailer) = split(&bytes);
-    std::fs::write(&path, database).unwrap();
-    let bundle = Connection::open(&path).unwrap();
-    bundle
-        .execute("UPDATE items SET status = 'done' WHERE key = 'PRE-04'", [])
-        .unwrap();
-    drop(bundle);
-    append(&path, trailer);
+    change_a_row(&path);
     let review = record::review::open(&path, &trusting(&signer)).unwrap();
     assert!(!review.info.verified);
     assert!(review.info.trusted_because.is_some());

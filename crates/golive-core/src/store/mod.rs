@@ -98,21 +98,7 @@ impl Store {
             });
         }
         let mut conn = connect(path).map_err(|e| unavailable(e.to_string()))?;
-        let found: usize = conn
-            .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
-            .map_err(|e| unavailable(format!("it is not a golive store ({e})")))?
-            .try_into()
-            .unwrap_or(usize::MAX);
-        if found > schema_version() {
-            return Err(Error::StoreTooNew {
-                path: path.display().to_string(),
-                found,
-                known: schema_version(),
-            });
-        }
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| unavailable(format!("its schema could not be brought up to date: {e}")))?;
+        bring_up_to_date(&mut conn, path)?;
         tracing::debug!(path = %path.display(), "store opened");
         Ok(Store {
             conn,
@@ -135,21 +121,7 @@ impl Store {
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|e| unavailable(e.to_string()))?;
-            let found: usize = conn
-                .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
-                .map_err(|e| unavailable(format!("it is not a golive record ({e})")))?
-                .try_into()
-                .unwrap_or(usize::MAX);
-            if found > schema_version() {
-                return Err(Error::StoreTooNew {
-                    path: path.display().to_string(),
-                    found,
-                    known: schema_version(),
-                });
-            }
-            migrations().to_latest(&mut conn).map_err(|e| {
-                unavailable(format!("its schema could not be brought up to date: {e}"))
-            })?;
+            bring_up_to_date(&mut conn, path)?;
             // One file, nothing beside it, for the read-only connection.
             conn.pragma_update(None, "journal_mode", "DELETE")
                 .map_err(|e| unavailable(e.to_string()))?;
@@ -195,6 +167,30 @@ impl Store {
         write.tx.commit()?;
         Ok(value)
     }
+}
+
+/// Refuses a store written by a newer golive, else migrates it to this
+/// build's schema.
+fn bring_up_to_date(conn: &mut Connection, path: &Path) -> Result<()> {
+    let unavailable = |reason: String| Error::StoreUnavailable {
+        path: path.display().to_string(),
+        reason,
+    };
+    let found: usize = conn
+        .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
+        .map_err(|e| unavailable(format!("it is not a golive store ({e})")))?
+        .try_into()
+        .unwrap_or(usize::MAX);
+    if found > schema_version() {
+        return Err(Error::StoreTooNew {
+            path: path.display().to_string(),
+            found,
+            known: schema_version(),
+        });
+    }
+    migrations()
+        .to_latest(conn)
+        .map_err(|e| unavailable(format!("its schema could not be brought up to date: {e}")))
 }
 
 /// Opens a connection with the PRAGMAs every golive connection uses.
