@@ -31,6 +31,27 @@ async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
         &["tick", "PRE-08", "--note", "monitoring dashboards live"],
     );
     cli(&store, &["signoff", "tech", "--go", "--comment", "ready"]);
+    cli(&store, &["env", "add", "staging"]);
+    cli(
+        &store,
+        &[
+            "trigger", "add", "--env", "staging", "--name", "Ship", "--kind", "deploy", "--",
+            "true",
+        ],
+    );
+    cli(&store, &["deploy", "staging/Ship", "--version", "1.0"]);
+    cli(&store, &["deploy", "staging/Ship", "--version", "2.0"]);
+    let runs: serde_json::Value =
+        serde_json::from_str(&cli(&store, &["--json", "runs"])).expect("JSON");
+    let first_run = runs
+        .as_array()
+        .expect("runs")
+        .iter()
+        .find(|r| r["version"] == "1.0")
+        .expect("the first deploy")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let log: serde_json::Value =
         serde_json::from_str(&cli(&store, &["--json", "log", "--limit", "1"])).expect("JSON");
     let ana = log[0]["actor"].as_str().expect("actor").to_string();
@@ -80,6 +101,18 @@ async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
     app.find("[data-testid=view-readiness]").await;
     app.wait_for_text("[data-testid=item-panel]", "PRE-08")
         .await;
+
+    // A run's event opens that run, not the latest one.
+    app.click("[data-testid=nav-record]").await;
+    app.click(&format!(
+        "[data-testid=record-event][data-subject='run:{first_run}'] [data-testid=record-open]"
+    ))
+    .await;
+    app.find(&format!(
+        "[data-testid=current-run][data-run='{first_run}']"
+    ))
+    .await;
+    app.wait_for_text("[data-testid=current-run]", "1.0").await;
 
     // The launch as a signed bundle, verified by the CLI.
     app.click("[data-testid=nav-record]").await;

@@ -48,6 +48,8 @@ export class AppModel {
   view = $state<View>('dashboard');
   /** The incident the Incidents view shows (set when one is opened elsewhere). */
   incident = $state<string | null>(null);
+  /** The run the Deploy view shows (set when one is opened elsewhere, e.g. the Record). */
+  run = $state<string | null>(null);
   creating = $state(false);
   /** The store could not be opened: nothing else works. */
   fatal = $state<string | null>(null);

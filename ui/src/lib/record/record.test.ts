@@ -21,7 +21,8 @@ describe('record', () => {
   it('opens items and incidents by their id, other subjects in their view', () => {
     expect(placeOf('item:PRE-07')).toEqual({ view: 'readiness', item: 'PRE-07' });
     expect(placeOf('incident:0193')).toEqual({ view: 'incidents', incident: '0193' });
-    expect(placeOf('run:abc')).toEqual({ view: 'deploy' });
+    expect(placeOf('run:abc')).toEqual({ view: 'deploy', run: 'abc' });
+    expect(placeOf('trigger:t1')).toEqual({ view: 'deploy' });
     expect(placeOf('settings:backup.keep')).toBeNull();
     expect(splitSubject('urn:x:y')).toEqual(['urn', 'x:y']);
     expect(kindOf('item.tick')).toBe('item');

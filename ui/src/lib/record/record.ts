@@ -3,8 +3,8 @@
 import type { View } from '../app.svelte';
 import type { Event } from '../ipc';
 
-/** Where a subject opens: a view, and for items and incidents which one. */
-export type Place = { view: View; item?: string; incident?: string };
+/** Where a subject opens: a view, and for items, incidents and runs which one. */
+export type Place = { view: View; item?: string; incident?: string; run?: string };
 
 const VIEWS: Record<string, View> = {
   item: 'readiness',
@@ -44,6 +44,7 @@ export function placeOf(subject: string): Place | null {
   if (!view) return null;
   if (kind === 'item') return { view, item: id };
   if (kind === 'incident') return { view, incident: id };
+  if (kind === 'run') return { view, run: id };
   return { view };
 }
 
