@@ -66,10 +66,9 @@ impl AppState {
     /// copies of the store, signing).
     pub fn writable(&self) -> Result<(), CommandError> {
         match &self.review {
-            Some(review) => Err(CommandError::from(golive_core::Error::Conflict(format!(
-                "this is the exported record of {:?}, opened for review: nothing in it can be changed or run. Open the live store to make changes.",
-                review.launch_name
-            )))),
+            Some(review) => Err(CommandError::from(golive_core::Error::Conflict(
+                review::refusal(&review.launch_name),
+            ))),
             None => Ok(()),
         }
     }

@@ -7,22 +7,27 @@ use crate::files::answer_file_dialog;
 use crate::readiness::day0_in;
 use crate::{cli, cli_fails};
 
-#[tokio::test]
-async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("golive.db");
+/// Creates "Arxos platform" in `store`, go-live at 09:00 UTC `days` from today.
+fn init_arxos(store: &std::path::Path, days: i64) {
     cli(
-        &store,
+        store,
         &[
             "init",
             "--name",
             "Arxos platform",
             "--go-live",
-            &format!("{}T09:00", day0_in(3, "UTC")),
+            &format!("{}T09:00", day0_in(days, "UTC")),
             "--tz",
             "UTC",
         ],
     );
+}
+
+#[tokio::test]
+async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("golive.db");
+    init_arxos(&store, 3);
     cli(&store, &["tick", "PRE-07", "--note", "load test report"]);
     // From here on the same OS user is recorded under a profile name.
     cli(&store, &["profile", "--name", "Ana Lopez", "--role", "pm"]);
@@ -168,18 +173,7 @@ async fn filter_the_record_open_a_subject_and_export_a_signed_bundle() {
 async fn close_a_launch_after_day_30_and_see_it_read_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("golive.db");
-    cli(
-        &store,
-        &[
-            "init",
-            "--name",
-            "Arxos platform",
-            "--go-live",
-            &format!("{}T09:00", day0_in(-40, "UTC")),
-            "--tz",
-            "UTC",
-        ],
-    );
+    init_arxos(&store, -40);
     let app = App::start(&store).await;
     app.find("[data-testid=view-dashboard]").await;
     app.click("[data-testid=close-launch]").await;
@@ -248,18 +242,7 @@ fn processes_with(words: &[&str]) -> Vec<u32> {
 async fn save_the_report_and_open_the_record_read_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("golive.db");
-    cli(
-        &store,
-        &[
-            "init",
-            "--name",
-            "Arxos platform",
-            "--go-live",
-            &format!("{}T09:00", day0_in(-2, "UTC")),
-            "--tz",
-            "UTC",
-        ],
-    );
+    init_arxos(&store, -2);
     cli(&store, &["tick", "PRE-07", "--note", "load test report"]);
     cli(&store, &["signoff", "tech", "--go", "--comment", "ready"]);
     for value in ["81", "88.5", "93", "96.2"] {

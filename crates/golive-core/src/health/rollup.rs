@@ -175,6 +175,18 @@ impl Totals {
         (self.total > 0).then(|| self.failed as f64 * 100.0 / self.total as f64)
     }
 
+    /// Adds the sums of `other` (another monitor, another span).
+    pub fn merge(&mut self, other: &Totals) {
+        self.total += other.total;
+        self.passed += other.passed;
+        self.warned += other.warned;
+        self.failed += other.failed;
+        self.latency_sum_ms += other.latency_sum_ms;
+        self.latency_count += other.latency_count;
+        self.latency_max_ms = self.latency_max_ms.max(other.latency_max_ms);
+        self.histogram.merge(&other.histogram);
+    }
+
     /// Share of probes that were not failures (warnings count as up).
     pub fn uptime_percent(&self) -> Option<f64> {
         (self.total > 0).then(|| (self.passed + self.warned) as f64 * 100.0 / self.total as f64)

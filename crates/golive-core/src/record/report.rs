@@ -300,15 +300,11 @@ fn uptime(
     let mut out = Vec::new();
     for environment in environments::list(conn, launch_id)? {
         let mut monitors = Vec::new();
-        let mut probes = 0;
-        let mut failed = 0;
-        let mut ok = 0;
+        let mut sums = rollup::Totals::default();
         for monitor in all.iter().filter(|m| m.environment_id == environment.id) {
             let totals =
                 rollup::totals(conn, std::slice::from_ref(&monitor.id), HOUR, from_s, to_s)?;
-            probes += totals.total;
-            failed += totals.failed;
-            ok += totals.passed + totals.warned;
+            sums.merge(&totals);
             monitors.push(MonitorUptime {
                 name: monitor.name.clone(),
                 probes: totals.total,
@@ -316,7 +312,7 @@ fn uptime(
                 uptime_percent: totals.uptime_percent(),
             });
         }
-        let uptime_percent = (probes > 0).then(|| ok as f64 * 100.0 / probes as f64);
+        let uptime_percent = sums.uptime_percent();
         let target_percent = target
             .as_ref()
             .and_then(|t| t.at_least.or(t.above))
@@ -324,8 +320,8 @@ fn uptime(
         out.push(Uptime {
             environment: environment.name,
             production: environment.production,
-            probes,
-            failed,
+            probes: sums.total,
+            failed: sums.failed,
             uptime_percent,
             target: target.as_ref().map(|t| metrics::target_text(t, "%")),
             target_percent,

@@ -66,11 +66,7 @@ pub fn open(path: &Path, trust: &Trust) -> Result<Review> {
     let copy = folder.0.join("record.db");
     copy_prefix(path, &copy, database).map_err(|e| copy_failed(&copy, &e))?;
     let c = &report.checkpoint;
-    let why = format!(
-        "this is the exported record of {:?}, opened for review: nothing in it can be changed or run. Open the live store to make changes.",
-        c.launch_name
-    );
-    let store = Store::open_for_review(&copy, why)?;
+    let store = Store::open_for_review(&copy, refusal(&c.launch_name))?;
     let signer_check = report.checks.iter().find(|c| c.name == "signer");
     let info = ReviewInfo {
         file: path.display().to_string(),
@@ -94,6 +90,13 @@ pub fn open(path: &Path, trust: &Trust) -> Result<Review> {
         info,
         copy: folder,
     })
+}
+
+/// Why nothing can be changed in the reviewed record of `launch_name`.
+pub fn refusal(launch_name: &str) -> String {
+    format!(
+        "this is the exported record of {launch_name:?}, opened for review: nothing in it can be changed or run. Open the live store to make changes."
+    )
 }
 
 fn copy_failed(path: &Path, e: &dyn std::fmt::Display) -> Error {
