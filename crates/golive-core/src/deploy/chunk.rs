@@ -1,21 +1,33 @@
 //! How a batch of output lines is stored in one `run_output` row. Each
-//! line is a varint head (`length << 3 | absolute << 2 | stream`), its time
+//! entry is a varint head (`length << 3 | absolute << 2 | stream`), its time
 //! (Unix ms: 8 bytes little-endian when `absolute`, else a varint of the
-//! milliseconds since the line before) and its UTF-8 text. A row's first
-//! line, and any line whose clock went backwards, carries an absolute time.
-//! Sequence numbers are implied: the row's `first_seq` plus the line's
-//! place in it. Three bytes or so per line on top of the text keep a fast
-//! run's writes small.
+//! milliseconds since the entry before) and `length` bytes of UTF-8 text.
+//! A row's first entry, and any whose clock went backwards, carries an
+//! absolute time. Sequence numbers are implied: the row's `first_seq` plus
+//! the line's place in it.
+//!
+//! An entry is one line, or — with the stream code [`JOINED`] in its head
+//! and the real stream in the byte after the time — the many lines of one
+//! read as the program wrote them: joined by `\n`, each possibly still
+//! ending in the `\r` of a `\r\n` that reading drops. A program printing
+//! a million short lines is then stored a read at a time, not a line at a
+//! time: counting the newlines of a read is all the reader does per line.
 //!
 //! A row of a kilobyte or more is stored LZ4-compressed when that saves at
 //! least an eighth ([`pack`]; the row's `packed` column says so): output
 //! text compresses several times over, and writing a fraction of the bytes
 //! is what lets storing keep pace with a program printing a million lines.
+//! A reader thread packs its large batches itself ([`Batch::pack`]), so
+//! both streams are compressed at once and the one writer only inserts.
 
 use std::borrow::Cow;
 
+use super::lines::Split;
 use super::{LogLine, Stream};
 use crate::{Error, Result};
+
+/// The stream code of an entry holding several lines (no stream has it).
+const JOINED: u64 = 3;
 
 /// Lines in the stored form, as a reader thread builds them and the writer
 /// commits them: one buffer, no allocation per line.
@@ -24,6 +36,17 @@ pub struct Batch {
     bytes: Vec<u8>,
     count: usize,
     last_ms: Option<i64>,
+    packing: Packing,
+}
+
+/// Whether a batch's stored form has been worked out yet.
+#[derive(Debug, Default)]
+enum Packing {
+    #[default]
+    NotYet,
+    /// Stored as it is: too small, or compressing saved too little.
+    Plain,
+    Packed(Vec<u8>),
 }
 
 impl Batch {
@@ -36,22 +59,38 @@ impl Batch {
         }
     }
 
+    /// One line, without its line ending.
     pub fn push(&mut self, stream: Stream, at_ms: i64, text: &str) {
+        self.put_head(text.len(), stream.code() as u64, at_ms);
+        self.bytes.extend_from_slice(text.as_bytes());
+        self.count += 1;
+    }
+
+    /// Lines as they come from the splitter: one, or many joined.
+    pub fn push_split(&mut self, stream: Stream, at_ms: i64, split: Split<'_>) {
+        match split {
+            Split::Line(text) => self.push(stream, at_ms, text),
+            Split::Joined { text, count } => {
+                self.put_head(text.len(), JOINED, at_ms);
+                self.bytes.push(stream.code() as u8);
+                self.bytes.extend_from_slice(text.as_bytes());
+                self.count += count;
+            }
+        }
+    }
+
+    fn put_head(&mut self, len: usize, code: u64, at_ms: i64) {
         let since = self
             .last_ms
             .and_then(|last| u64::try_from(at_ms - last).ok());
         let absolute = u64::from(since.is_none());
-        put_varint(
-            &mut self.bytes,
-            (text.len() as u64) << 3 | absolute << 2 | stream.code() as u64,
-        );
+        put_varint(&mut self.bytes, (len as u64) << 3 | absolute << 2 | code);
         match since {
             Some(ms) => put_varint(&mut self.bytes, ms),
             None => self.bytes.extend_from_slice(&at_ms.to_le_bytes()),
         }
-        self.bytes.extend_from_slice(text.as_bytes());
         self.last_ms = Some(at_ms);
-        self.count += 1;
+        self.packing = Packing::NotYet;
     }
 
     /// Moves `other`'s lines after these (its first line carries an
@@ -60,6 +99,31 @@ impl Batch {
         self.bytes.extend_from_slice(&other.bytes);
         self.count += other.count;
         self.last_ms = other.last_ms.or(self.last_ms);
+        self.packing = Packing::NotYet;
+    }
+
+    /// Works out the stored form now, on this thread (a reader's), so the
+    /// writer does not have to.
+    pub fn pack(&mut self) {
+        self.packing = match pack(&self.bytes) {
+            (Cow::Owned(packed), true) => Packing::Packed(packed),
+            _ => Packing::Plain,
+        };
+    }
+
+    /// Whether the stored form is already worked out (the batch is then
+    /// kept as a row of its own rather than joined to another).
+    pub fn is_packed(&self) -> bool {
+        !matches!(self.packing, Packing::NotYet)
+    }
+
+    /// The bytes to store and whether they are packed.
+    pub fn stored(&self) -> (Cow<'_, [u8]>, bool) {
+        match &self.packing {
+            Packing::NotYet => pack(&self.bytes),
+            Packing::Plain => (Cow::Borrowed(&self.bytes), false),
+            Packing::Packed(packed) => (Cow::Borrowed(packed), true),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -172,6 +236,15 @@ pub struct Lines<'a> {
     at: usize,
     seq: u64,
     last_ms: i64,
+    /// What is left of a joined entry being read.
+    joined: Option<Joined<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Joined<'a> {
+    rest: &'a [u8],
+    stream: Stream,
+    at_ms: i64,
 }
 
 impl<'a> Lines<'a> {
@@ -181,10 +254,25 @@ impl<'a> Lines<'a> {
             at: 0,
             seq: first_seq,
             last_ms: 0,
+            joined: None,
         }
     }
 
     fn next_line(&mut self) -> Option<Result<LineRef<'a>>> {
+        if let Some(joined) = self.joined.take() {
+            let text = match memchr::memchr(b'\n', joined.rest) {
+                Some(end) => {
+                    self.joined = Some(Joined {
+                        rest: &joined.rest[end + 1..],
+                        ..joined
+                    });
+                    &joined.rest[..end]
+                }
+                None => joined.rest,
+            };
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            return Some(Ok(self.line(joined.stream, joined.at_ms, text)));
+        }
         if self.at >= self.bytes.len() {
             return None;
         }
@@ -199,12 +287,23 @@ impl<'a> Lines<'a> {
                 self.last_ms
                     .checked_add(i64::try_from(get_varint(self.bytes, &mut at)?).ok()?)?
             };
+            let code = head & 0b11;
+            let joined = code == JOINED;
+            let stream = if joined {
+                let code = *self.bytes.get(at)?;
+                at += 1;
+                (1..=2)
+                    .contains(&code)
+                    .then_some(Stream::from_code(code.into()))?
+            } else {
+                Stream::from_code(code as i64)
+            };
             let len = usize::try_from(head >> 3).ok()?;
             let text = self.bytes.get(at..at.checked_add(len)?)?;
             at += len;
-            Some((Stream::from_code((head & 0b11) as i64), at_ms, text))
+            Some((stream, at_ms, text, joined))
         })();
-        let Some((stream, at_ms, text)) = parsed else {
+        let Some((stream, at_ms, text, joined)) = parsed else {
             self.at = self.bytes.len();
             return Some(Err(Error::Internal(
                 "a stored run output row is damaged".into(),
@@ -212,6 +311,18 @@ impl<'a> Lines<'a> {
         };
         self.at = at;
         self.last_ms = at_ms;
+        if joined {
+            self.joined = Some(Joined {
+                rest: text,
+                stream,
+                at_ms,
+            });
+            return self.next_line();
+        }
+        Some(Ok(self.line(stream, at_ms, text)))
+    }
+
+    fn line(&mut self, stream: Stream, at_ms: i64, text: &'a [u8]) -> LineRef<'a> {
         let line = LineRef {
             seq: self.seq,
             stream,
@@ -219,7 +330,7 @@ impl<'a> Lines<'a> {
             text,
         };
         self.seq += 1;
-        Some(Ok(line))
+        line
     }
 }
 
@@ -306,6 +417,70 @@ mod tests {
         .unwrap();
         assert_eq!(some, [12, 13]);
         assert!(decode(&bytes[..bytes.len() - 1], 10, 0, |_| true).is_err());
+    }
+
+    #[test]
+    fn a_read_of_many_lines_is_one_entry_that_reads_as_its_lines() {
+        let mut batch = Batch::default();
+        batch.push(Stream::Golive, 1_700_000_000_000, "started\r");
+        batch.push_split(
+            Stream::Stderr,
+            1_700_000_000_004,
+            Split::Joined {
+                text: "one\r\n\ntwo ünï\r\r\nthree\r",
+                count: 4,
+            },
+        );
+        batch.push_split(
+            Stream::Stdout,
+            1_700_000_000_004,
+            Split::Joined { text: "", count: 1 },
+        );
+        batch.push_split(Stream::Stdout, 1_700_000_000_009, Split::Line("last"));
+        assert_eq!(batch.len(), 7);
+        let expected = [
+            (10, Stream::Golive, 0, "started\r"),
+            (11, Stream::Stderr, 4, "one"),
+            (12, Stream::Stderr, 4, ""),
+            (13, Stream::Stderr, 4, "two ünï\r"),
+            (14, Stream::Stderr, 4, "three"),
+            (15, Stream::Stdout, 4, ""),
+            (16, Stream::Stdout, 9, "last"),
+        ];
+        let read = |bytes: &[u8], from: u64| {
+            let mut lines = Vec::new();
+            decode(bytes, 10, from, |l| {
+                lines.push((
+                    l.seq,
+                    l.stream,
+                    l.at_ms - 1_700_000_000_000,
+                    l.text().into_owned(),
+                ));
+                true
+            })
+            .map(|()| lines)
+        };
+        let all = read(batch.bytes(), 0).unwrap();
+        assert_eq!(all.len(), expected.len());
+        for (line, want) in all.iter().zip(expected) {
+            assert_eq!((line.0, line.1, line.2, line.3.as_str()), want);
+        }
+        // A window starting inside the joined entry.
+        let tail = read(batch.bytes(), 13).unwrap();
+        assert_eq!(tail.first().map(|l| l.0), Some(13));
+        assert_eq!(tail.len(), 4);
+        assert_eq!(batch.lines(10).count(), 7);
+        // A joined entry naming no stream of a program is damage.
+        let mut bad = Batch::default();
+        bad.push_split(
+            Stream::Golive,
+            1_700_000_000_000,
+            Split::Joined {
+                text: "a\nb",
+                count: 2,
+            },
+        );
+        assert!(read(bad.bytes(), 0).is_err());
     }
 
     #[test]

@@ -73,20 +73,23 @@ pub fn signal_group(pgid: u32, signal: Signal) -> bool {
 /// its parent (often init, which may reap slowly) no longer counts: it
 /// holds no pipe and runs nothing.
 pub fn group_alive(pgid: u32) -> bool {
-    #[cfg(target_os = "linux")]
-    if let Some(alive) = linux_group_alive(pgid) {
-        return alive;
-    }
     #[cfg(unix)]
     {
-        let Some(pgid) = pid(pgid) else {
+        let Some(group) = pid(pgid) else {
             return false;
         };
-        // No signal: only whether the group exists (EPERM: it does, not ours).
-        matches!(
-            nix::sys::signal::killpg(pgid, None),
+        // No signal: only whether the group exists (EPERM: it does, not
+        // ours). Gone is the usual answer once the program has been
+        // reaped, and it spares reading every process's stat below.
+        let exists = matches!(
+            nix::sys::signal::killpg(group, None),
             Ok(()) | Err(nix::errno::Errno::EPERM)
-        )
+        );
+        #[cfg(target_os = "linux")]
+        if exists && let Some(alive) = linux_group_alive(pgid) {
+            return alive;
+        }
+        exists
     }
     #[cfg(not(unix))]
     {

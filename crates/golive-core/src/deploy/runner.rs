@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
-use super::chunk::{self, Batch};
+use super::chunk::Batch;
 use super::lines::LineSplitter;
 use super::mask::Masker;
 use super::process::{self, Signal};
@@ -207,7 +207,13 @@ fn write_loop(
 fn add(window: &mut Vec<Batch>, lines: Batch) {
     const ROW_BYTES: usize = 256 * 1024;
     match window.last_mut() {
-        Some(last) if last.bytes().len() + lines.bytes().len() <= ROW_BYTES => last.append(lines),
+        Some(last)
+            if !last.is_packed()
+                && !lines.is_packed()
+                && last.bytes().len() + lines.bytes().len() <= ROW_BYTES =>
+        {
+            last.append(lines)
+        }
         _ => window.push(lines),
     }
 }
@@ -248,7 +254,7 @@ fn store_window(
     let mut seq = first_seq;
     for batch in window {
         let count = batch.len() as u64;
-        let (bytes, packed) = chunk::pack(batch.bytes());
+        let (bytes, packed) = batch.stored();
         insert.execute(params![
             key,
             seq as i64,
@@ -584,7 +590,12 @@ fn read_stream(
                         // The lines of one read share its time.
                         let at_ms = now_ms();
                         let mut batch = Batch::for_text(n);
-                        splitter.feed(&buffer[..n], &mut |text| batch.push(stream, at_ms, text));
+                        splitter.feed(&buffer[..n], &mut |split| {
+                            batch.push_split(stream, at_ms, split)
+                        });
+                        if n >= SMALL_READ {
+                            batch.pack();
+                        }
                         if !log.batch(batch) {
                             return;
                         }
@@ -600,7 +611,7 @@ fn read_stream(
                 }
             }
             let mut last = Batch::default();
-            splitter.finish(&mut |text| last.push(stream, now_ms(), text));
+            splitter.finish(&mut |split| last.push_split(stream, now_ms(), split));
             log.batch(last);
             let _ = done.send(());
         })
