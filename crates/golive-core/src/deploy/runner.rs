@@ -275,6 +275,10 @@ fn store_window(
 /// What a command run needs besides its trigger's settings.
 pub struct CommandRun<'a> {
     pub store_path: &'a Path,
+    /// The caller's connection, for the process group and cancel requests
+    /// (its commits are deferred like the writer's: see
+    /// [`store::defer_sync_and_checkpoints`]).
+    pub control: &'a Connection,
     pub run: &'a Run,
     pub spec: &'a CommandSpec,
     /// Secret variables with their values from the keychain.
@@ -312,17 +316,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
                 ));
             }
         };
-    let control = match store::connect(job.store_path)
-        .and_then(|conn| store::defer_sync_and_checkpoints(&conn, 0).map(|()| conn))
-    {
-        Ok(conn) => conn,
-        Err(e) => {
-            return finish_writer(
-                writer,
-                Ended::failed(format!("could not open the store: {e}")),
-            );
-        }
-    };
+    let control = job.control;
     let mut command = build_command(&job);
     log.note(&format!("started {}", describe(job.spec)));
     let mut child = match command.spawn() {
@@ -334,7 +328,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
         }
     };
     let pgid = child.id();
-    if let Err(e) = runs::set_pgid(&control, &job.run.id, pgid) {
+    if let Err(e) = runs::set_pgid(control, &job.run.id, pgid) {
         tracing::warn!(error = %e, "could not record the process group");
     }
     let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -382,7 +376,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
                     Some(StopReason::StoreFailed)
                 } else if Instant::now() >= next_poll {
                     next_poll = Instant::now() + CANCEL_POLL;
-                    runs::cancel_requested(&control, &job.run.id)
+                    runs::cancel_requested(control, &job.run.id)
                         .ok()
                         .flatten()
                         .map(StopReason::Cancelled)
@@ -478,7 +472,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
     }
 
     let late_cancel = stopping.is_none()
-        && runs::cancel_requested(&control, &job.run.id)
+        && runs::cancel_requested(control, &job.run.id)
             .ok()
             .flatten()
             .is_some();

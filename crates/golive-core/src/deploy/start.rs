@@ -334,6 +334,7 @@ fn execute(
                 .collect();
             runner::execute(CommandRun {
                 store_path,
+                control: store.conn(),
                 run: &run,
                 spec,
                 secret_env,
