@@ -178,6 +178,37 @@ fn arguments_reach_the_program_byte_for_byte_without_a_shell() {
     assert!(!std::path::Path::new("/tmp/nothing-was-run").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_run_and_what_it_starts_are_scheduled_below_golive() {
+    let mut s = setup("staging", false);
+    // Perl reports its own nice value, then a grandchild's.
+    let script = r#"print "self ", getpriority(0, 0), "\n"; system("perl", "-e", "print qq(child ), getpriority(0, 0), qq(\n)");"#;
+    let trigger = s.trigger(
+        "staging",
+        "nice",
+        Action::Deploy,
+        command("perl", &["-e", script]),
+    );
+    let run = s.run_trigger(&trigger);
+    assert_eq!(run.state, RunState::Succeeded, "{:?}", run.detail);
+    // Where the tests themselves run niced, the run is lower still (at most 19).
+    let ours = std::process::Command::new("perl")
+        .args(["-e", "print getpriority(0, 0)"])
+        .output()
+        .expect("perl runs");
+    let ours: i32 = String::from_utf8_lossy(&ours.stdout)
+        .parse()
+        .expect("a nice value");
+    let expected = (ours + golive_core::deploy::process::NICE).min(19);
+    let output = s.output(&run);
+    assert_eq!(
+        &output[..2],
+        [format!("self {expected}"), format!("child {expected}")],
+        "{output:?}"
+    );
+}
+
 #[test]
 fn a_million_lines_are_stored_once_in_order_with_a_megabyte_line_and_a_partial_last_line() {
     let mut s = setup("staging", false);

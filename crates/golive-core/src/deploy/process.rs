@@ -48,6 +48,44 @@ pub fn widen_pipe(pipe: &impl std::os::fd::AsFd) {
     let _ = pipe;
 }
 
+/// How much lower a run's programs are scheduled than golive and the rest
+/// of the desktop (`nice`, 0–19).
+pub const NICE: i32 = 10;
+
+/// Starts the command below golive's priority (nice [`NICE`]; what it
+/// starts later inherits it). A deploy script is rarely CPU-bound; when one
+/// is (a build, a flood of output) it still gets every idle cycle, but the
+/// window the lead is watching, and golive storing the output, come first.
+/// Best effort: where the priority cannot be lowered, the run goes on.
+pub fn spawn_below(command: &mut Command) -> std::io::Result<std::process::Child> {
+    // On Linux the nice value belongs to a thread and a new process starts
+    // with its parent thread's: spawned from a thread of its own, lowered
+    // first, the program runs lower from its first instruction.
+    #[cfg(target_os = "linux")]
+    {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let _ = rustix::process::setpriority_process(None, NICE);
+                    command.spawn()
+                })
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the spawning thread stopped")))
+        })
+    }
+    // Elsewhere the nice value belongs to the process: the group is lowered
+    // just after it starts.
+    #[cfg(not(target_os = "linux"))]
+    {
+        let child = command.spawn()?;
+        #[cfg(unix)]
+        if let Some(group) = rustix::process::Pid::from_raw(child.id() as i32) {
+            let _ = rustix::process::setpriority_pgrp(Some(group), NICE);
+        }
+        Ok(child)
+    }
+}
+
 /// Sends `signal` to every process of the group. False when none is left.
 pub fn signal_group(pgid: u32, signal: Signal) -> bool {
     #[cfg(unix)]

@@ -319,7 +319,7 @@ pub fn execute(job: CommandRun<'_>) -> Ended {
     let control = job.control;
     let mut command = build_command(&job);
     log.note(&format!("started {}", describe(job.spec)));
-    let mut child = match command.spawn() {
+    let mut child = match process::spawn_below(&mut command) {
         Ok(child) => child,
         Err(e) => {
             let why = spawn_error(job.spec, &e);
