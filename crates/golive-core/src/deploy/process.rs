@@ -86,6 +86,15 @@ pub fn spawn_below(command: &mut Command) -> std::io::Result<std::process::Child
     }
 }
 
+/// Lowers the calling thread to [`NICE`], for golive's own background work
+/// beside a run (the copy of the store before it, the checkpoint after):
+/// the window and the run's output come first. Linux only, where the nice
+/// value belongs to a thread; elsewhere it would lower all of golive.
+pub fn lower_this_thread() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, NICE);
+}
+
 /// Sends `signal` to every process of the group. False when none is left.
 pub fn signal_group(pgid: u32, signal: Signal) -> bool {
     #[cfg(unix)]

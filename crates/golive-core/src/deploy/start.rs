@@ -20,7 +20,7 @@ use super::runs::{
 };
 use super::triggers::{self, Trigger, TriggerSpec};
 use super::webhook::{self, Vars, WebhookRun};
-use super::{Action, RunSink, RunState, gate, mask, watch};
+use super::{Action, RunSink, RunState, gate, mask, process, watch};
 use crate::actor::{Actor, Change};
 use crate::health::credentials::{self, Credential};
 use crate::health::probe::{ProbeVerdict, Prober};
@@ -254,6 +254,7 @@ fn checkpoint_later(store_path: &Path) {
     let spawned = std::thread::Builder::new()
         .name("golive-checkpoint".into())
         .spawn(move || {
+            process::lower_this_thread();
             if let Ok(conn) = crate::store::connect(&path)
                 && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
             {
@@ -301,7 +302,10 @@ fn execute(
         let path = store_path.to_path_buf();
         std::thread::Builder::new()
             .name("golive-run-backup".into())
-            .spawn(move || backup_before(&path))
+            .spawn(move || {
+                process::lower_this_thread();
+                backup_before(&path)
+            })
     };
     let launch = launch::get(store.conn(), &run.launch_id)?;
     let mut golive_vars = golive_env(&launch.name, &run);
