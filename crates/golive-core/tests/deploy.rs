@@ -182,8 +182,21 @@ fn arguments_reach_the_program_byte_for_byte_without_a_shell() {
 #[test]
 fn a_run_and_what_it_starts_are_scheduled_below_golive() {
     let mut s = setup("staging", false);
-    // Perl reports its own nice value, then a grandchild's.
-    let script = r#"print "self ", getpriority(0, 0), "\n"; system("perl", "-e", "print qq(child ), getpriority(0, 0), qq(\n)");"#;
+    // Perl reports its own nice value, a grandchild's, and those of the
+    // threads reading and storing its output in golive (its parent here).
+    let script = r#"
+        print "self ", getpriority(0, 0), "\n";
+        system("perl", "-e", "print qq(child ), getpriority(0, 0), qq(\n)");
+        my $golive = getppid();
+        for my $task (glob "/proc/$golive/task/*") {
+            open my $comm, "<", "$task/comm" or next;
+            chomp(my $name = <$comm>);
+            next unless $name =~ /^golive-run-/;
+            open my $stat, "<", "$task/stat" or next;
+            my @fields = split / /, (split /\) /, <$stat>)[1];
+            print "thread $name $fields[16]\n";
+        }
+    "#;
     let trigger = s.trigger(
         "staging",
         "nice",
@@ -205,6 +218,22 @@ fn a_run_and_what_it_starts_are_scheduled_below_golive() {
     assert_eq!(
         &output[..2],
         [format!("self {expected}"), format!("child {expected}")],
+        "{output:?}"
+    );
+    // Thread names are cut to 15 bytes: golive-run-Stdout is golive-run-Stdo.
+    // (The copy of the store before the run may still be going on too.)
+    for name in ["golive-run-Stdo", "golive-run-Stde", "golive-run-log"] {
+        assert!(
+            output.contains(&format!("thread {name} {expected}")),
+            "golive reads and stores a run's output at the run's priority: {output:?}"
+        );
+    }
+    let threads = output.iter().filter(|l| l.starts_with("thread "));
+    assert!(
+        threads
+            .clone()
+            .all(|l| l.ends_with(&format!(" {expected}")))
+            && threads.count() >= 3,
         "{output:?}"
     );
 }

@@ -55,8 +55,8 @@ pub const NICE: i32 = 10;
 /// Starts the command below golive's priority (nice [`NICE`]; what it
 /// starts later inherits it). A deploy script is rarely CPU-bound; when one
 /// is (a build, a flood of output) it still gets every idle cycle, but the
-/// window the lead is watching, and golive storing the output, come first.
-/// Best effort: where the priority cannot be lowered, the run goes on.
+/// window the lead is watching comes first. Best effort: where the priority
+/// cannot be lowered, the run goes on.
 pub fn spawn_below(command: &mut Command) -> std::io::Result<std::process::Child> {
     // On Linux the nice value belongs to a thread and a new process starts
     // with its parent thread's: spawned from a thread of its own, lowered
@@ -66,7 +66,7 @@ pub fn spawn_below(command: &mut Command) -> std::io::Result<std::process::Child
         std::thread::scope(|scope| {
             scope
                 .spawn(|| {
-                    let _ = rustix::process::setpriority_process(None, NICE);
+                    lower_this_thread();
                     command.spawn()
                 })
                 .join()
@@ -86,10 +86,12 @@ pub fn spawn_below(command: &mut Command) -> std::io::Result<std::process::Child
     }
 }
 
-/// Lowers the calling thread to [`NICE`], for golive's own background work
-/// beside a run (the copy of the store before it, the checkpoint after):
-/// the window and the run's output come first. Linux only, where the nice
-/// value belongs to a thread; elsewhere it would lower all of golive.
+/// Lowers the calling thread to [`NICE`], beside the run's programs, for
+/// golive's own bulk work for a run (reading and storing its output, the
+/// copy of the store before it, the checkpoint after): a flood of output is
+/// then stored as fast as the CPU left over allows, and the window showing
+/// it is drawn first. Linux only, where the nice value belongs to a thread;
+/// elsewhere it would lower all of golive.
 pub fn lower_this_thread() {
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(None, NICE);

@@ -121,6 +121,7 @@ impl LogWriter {
         let thread = std::thread::Builder::new()
             .name("golive-run-log".into())
             .spawn(move || {
+                process::lower_this_thread();
                 let result =
                     write_loop(&conn, key, first as u64, &run_id, &receiver, sink.as_ref());
                 if result.is_err() {
@@ -575,6 +576,7 @@ fn read_stream(
     std::thread::Builder::new()
         .name(format!("golive-run-{stream:?}"))
         .spawn(move || {
+            process::lower_this_thread();
             let mut splitter = LineSplitter::new(masker);
             let mut buffer = vec![0u8; 256 * 1024];
             loop {
