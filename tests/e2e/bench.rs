@@ -85,14 +85,8 @@ async fn bench_tick_in_the_webview() {
     .await
     .expect("the ticks finish within two minutes")
     .expect("tick in the page");
-    let mut times: Vec<f64> = times
-        .as_array()
-        .unwrap_or_else(|| panic!("the page reported {times}"))
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let at = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    let times = sorted_times(&times);
+    let at = |p: f64| percentile(&times, p);
     app.screenshot("90-bench-webview-ticks").await;
     app.quit().await;
     println!(
@@ -136,14 +130,7 @@ async fn stop_recording_frames(app: &App) -> Vec<f64> {
         )
         .await
         .expect("read the frame times");
-    let mut frames: Vec<f64> = frames
-        .as_array()
-        .expect("frame times")
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect();
-    frames.sort_by(f64::total_cmp);
-    frames
+    sorted_times(&frames)
 }
 
 /// The frame times (ms, sorted) of the window left alone for `during`.
@@ -154,6 +141,23 @@ async fn frame_times(app: &App, during: std::time::Duration) -> Vec<f64> {
         .expect("start recording frames");
     tokio::time::sleep(during).await;
     stop_recording_frames(app).await
+}
+
+/// The times (ms) a script in the page answered, in its order.
+fn times(answer: &Value) -> Vec<f64> {
+    answer
+        .as_array()
+        .unwrap_or_else(|| panic!("the page reported {answer}"))
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect()
+}
+
+/// The times a script in the page answered, sorted for percentiles.
+fn sorted_times(answer: &Value) -> Vec<f64> {
+    let mut sorted = times(answer);
+    sorted.sort_by(f64::total_cmp);
+    sorted
 }
 
 /// NaN (printed "NaN") when nothing was recorded.
@@ -413,14 +417,7 @@ async fn live_log_round() -> Round {
         }
     };
     let shown = started.elapsed();
-    let column = |name: &str| -> Vec<f64> {
-        recorded[name]
-            .as_array()
-            .expect("frame times")
-            .iter()
-            .filter_map(Value::as_f64)
-            .collect()
-    };
+    let column = |name: &str| times(&recorded[name]);
     let mark = |name: &str| recorded[name].as_f64().expect("a time");
     let (start_clicked, dialog_gone) = (mark("started"), mark("gone"));
     // The figure: every frame from the click on Start until the log shows
@@ -458,13 +455,7 @@ async fn live_log_round() -> Round {
         .execute_async(SCROLL_AND_RECORD, vec![])
         .await
         .expect("scroll the log");
-    let mut scrolling: Vec<f64> = scrolled
-        .as_array()
-        .expect("frame times")
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect();
-    scrolling.sort_by(f64::total_cmp);
+    let scrolling = sorted_times(&scrolled);
     app.quit().await;
     Round {
         scrolling,
