@@ -101,49 +101,74 @@ async fn bench_tick_in_the_webview() {
     );
 }
 
+/// The /proc directories of the webview's processes.
+fn webkit_processes() -> impl Iterator<Item = PathBuf> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|proc| {
+            let cmdline = std::fs::read(proc.join("cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains("WebKitWebProcess")
+        })
+}
+
 /// PSS (MiB) of the webview's processes: what the live log costs in WebKit.
 fn webkit_pss_mib() -> f64 {
-    let mut total = 0.0;
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        if !String::from_utf8_lossy(&cmdline).contains("WebKitWebProcess") {
-            continue;
-        }
-        let rollup = std::fs::read_to_string(entry.path().join("smaps_rollup")).unwrap_or_default();
-        total += rollup
-            .lines()
-            .find(|l| l.starts_with("Pss:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0);
-    }
-    total
+    webkit_processes()
+        .map(|proc| {
+            let rollup = std::fs::read_to_string(proc.join("smaps_rollup")).unwrap_or_default();
+            rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map_or(0.0, |kb| kb / 1024.0)
+        })
+        .sum()
 }
 
 /// CPU time (s) the webview's processes have used so far, all threads.
 fn webkit_cpu_seconds() -> f64 {
     // Linux counts /proc times in USER_HZ, 100 per second on every mainstream build.
     const TICKS_PER_SECOND: f64 = 100.0;
-    let mut ticks = 0u64;
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        if !String::from_utf8_lossy(&cmdline).contains("WebKitWebProcess") {
-            continue;
-        }
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-        let fields: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        ticks += fields[11..13]
-            .iter()
-            .map(|f| f.parse::<u64>().unwrap_or(0))
-            .sum::<u64>();
-    }
+    let ticks: u64 = webkit_processes()
+        .map(|proc| {
+            // A process that ended since the listing reads as empty and counts 0.
+            let stat = std::fs::read_to_string(proc.join("stat")).unwrap_or_default();
+            // After the command name: state is field 3, utime 14, stime 15.
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            fields
+                .get(11..13)
+                .unwrap_or_default()
+                .iter()
+                .map(|f| f.parse::<u64>().unwrap_or(0))
+                .sum::<u64>()
+        })
+        .sum();
     ticks as f64 / TICKS_PER_SECOND
+}
+
+/// A store with the standard plan's launch "Bench", as the benchmarks start from.
+fn init_bench_store(store: &std::path::Path) {
+    crate::cli(
+        store,
+        &[
+            "init",
+            "--name",
+            "Bench",
+            "--go-live",
+            "2026-12-07T09:00",
+            "--tz",
+            "UTC",
+        ],
+    );
 }
 
 /// The views of the sidebar, as their `nav-…` test ids name them.
@@ -173,18 +198,7 @@ const VIEWS: [&str; 13] = [
 async fn bench_idle_window() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("golive.db");
-    crate::cli(
-        &store,
-        &[
-            "init",
-            "--name",
-            "Bench",
-            "--go-live",
-            "2026-12-07T09:00",
-            "--tz",
-            "UTC",
-        ],
-    );
+    init_bench_store(&store);
     let app = App::start(&store).await;
     let settle = std::time::Duration::from_millis(1500);
     let measure = std::time::Duration::from_millis(2500);
@@ -437,15 +451,7 @@ async fn live_log_round() -> Round {
     let alone = dir.path().join("alone.db");
     for store in [&store, &alone] {
         let cli = |args: &[&str]| crate::cli(store, args);
-        cli(&[
-            "init",
-            "--name",
-            "Bench",
-            "--go-live",
-            "2026-12-07T09:00",
-            "--tz",
-            "UTC",
-        ]);
+        init_bench_store(store);
         cli(&["env", "add", "staging"]);
         cli(&[
             "trigger",
