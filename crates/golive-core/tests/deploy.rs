@@ -184,18 +184,33 @@ fn a_run_and_what_it_starts_are_scheduled_below_golive() {
     let mut s = setup("staging", false);
     // Perl reports its own nice value, a grandchild's, and those of the
     // threads reading and storing its output in golive (its parent here).
+    // golive starts its readers after the program, so on a busy machine the
+    // program can look before they exist or have lowered themselves: it
+    // looks again until all three are there and every golive-run thread is
+    // at its own priority, for at most 10 s, and reports what it saw last.
     let script = r#"
-        print "self ", getpriority(0, 0), "\n";
+        my $self = getpriority(0, 0);
+        print "self $self\n";
         system("perl", "-e", "print qq(child ), getpriority(0, 0), qq(\n)");
         my $golive = getppid();
-        for my $task (glob "/proc/$golive/task/*") {
-            open my $comm, "<", "$task/comm" or next;
-            chomp(my $name = <$comm>);
-            next unless $name =~ /^golive-run-/;
-            open my $stat, "<", "$task/stat" or next;
-            my @fields = split / /, (split /\) /, <$stat>)[1];
-            print "thread $name $fields[16]\n";
+        my @seen;
+        for my $attempt (1 .. 200) {
+            @seen = ();
+            my ($readers, $others) = (0, 0);
+            for my $task (glob "/proc/$golive/task/*") {
+                open my $comm, "<", "$task/comm" or next;
+                chomp(my $name = <$comm>);
+                next unless $name =~ /^golive-run-/;
+                open my $stat, "<", "$task/stat" or next;
+                my @fields = split / /, (split /\) /, <$stat>)[1];
+                push @seen, "thread $name $fields[16]\n";
+                if ($fields[16] != $self) { $others++ }
+                elsif ($name =~ /^golive-run-(Stdo|Stde|log)$/) { $readers++ }
+            }
+            last if $readers == 3 && $others == 0;
+            select(undef, undef, undef, 0.05);
         }
+        print @seen;
     "#;
     let trigger = s.trigger(
         "staging",
