@@ -270,7 +270,28 @@ async fn a_trigger_added_in_the_window_runs_on_staging_and_is_cancelled() {
     app.click("[data-testid=trigger-save]").await;
     app.wait_for_text("[data-testid=trigger-error]", "whole number of seconds")
         .await;
+    // With the error the dialog is taller than the window: the error and
+    // the button that saves are both in view, neither under the other.
+    app.wait_in_view("[data-testid=trigger-error]").await;
+    app.wait_in_view("[data-testid=trigger-save]").await;
     app.screenshot("deploy-trigger-dialog").await;
+    // Scrolled back to its top, the dialog keeps its actions at its foot.
+    let hidden = app
+        .client
+        .execute(
+            "const dialog = document.querySelector('[data-testid=trigger-dialog]');
+             dialog.scrollTop = 0;
+             return dialog.scrollHeight - dialog.clientHeight;",
+            vec![],
+        )
+        .await
+        .expect("scroll the dialog");
+    assert!(
+        hidden.as_f64().is_some_and(|px| px > 0.0),
+        "the dialog should be taller than the window here: {hidden:?}"
+    );
+    app.wait_in_view("[data-testid=trigger-save]").await;
+    app.screenshot("deploy-trigger-dialog-top").await;
     app.type_into("[data-testid=trigger-timeout]", "600").await;
     app.click("[data-testid=trigger-save]").await;
     app.gone("[data-testid=trigger-dialog]").await;

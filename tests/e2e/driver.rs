@@ -226,11 +226,7 @@ impl App {
             Ok(element) => element,
             Err(e) => {
                 // What the window showed instead is the first thing to look at.
-                let shot = self.client.screenshot().await.ok();
-                let path = crate::artifacts().join(format!("FAILED-{}.png", slug(css)));
-                if let Some(png) = shot {
-                    let _ = std::fs::write(&path, png);
-                }
+                let path = self.failure_screenshot("", css).await;
                 panic!(
                     "{css} did not appear within {STEP:?}: {e} (the window: {})",
                     path.display()
@@ -348,10 +344,7 @@ impl App {
                 return;
             }
             if Instant::now() >= deadline {
-                let path = crate::artifacts().join(format!("FAILED-text-{}.png", slug(css)));
-                if let Ok(png) = self.client.screenshot().await {
-                    let _ = std::fs::write(&path, png);
-                }
+                let path = self.failure_screenshot("text-", css).await;
                 panic!(
                     "{css} never showed {want:?}; it shows {seen:?} (the window: {})",
                     path.display()
@@ -378,15 +371,49 @@ impl App {
         false
     }
 
+    /// Waits until the element matching `css` can be seen where a person
+    /// looks: inside the window and its scrolling dialog, not under anything
+    /// (the point at its centre hits it).
+    pub async fn wait_in_view(&self, css: &str) {
+        let deadline = Instant::now() + STEP;
+        loop {
+            let seen = self
+                .client
+                .execute(
+                    "const el = document.querySelector(arguments[0]);
+                     if (!el) return 'not there';
+                     const r = el.getBoundingClientRect();
+                     const box = el.closest('[role=dialog]')?.getBoundingClientRect()
+                       ?? { top: 0, bottom: innerHeight };
+                     if (r.top < box.top || r.bottom > box.bottom || r.bottom > innerHeight)
+                       return `outside: ${Math.round(r.top)}..${Math.round(r.bottom)} in ${Math.round(box.top)}..${Math.round(box.bottom)}`;
+                     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                     return hit && el.contains(hit) ? 'seen' : `under ${hit?.outerHTML.slice(0, 80)}`;",
+                    vec![json!(css)],
+                )
+                .await
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .unwrap_or_else(|e| format!("script failed: {e}"));
+            if seen == "seen" {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let path = self.failure_screenshot("in-view-", css).await;
+                panic!(
+                    "{css} is not in view after {STEP:?}: {seen} (the window: {})",
+                    path.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until nothing matching `css` is shown.
     pub async fn gone(&self, css: &str) {
         let deadline = Instant::now() + STEP;
         while self.shown(css).await {
             if Instant::now() >= deadline {
-                let path = crate::artifacts().join(format!("FAILED-gone-{}.png", slug(css)));
-                if let Ok(png) = self.client.screenshot().await {
-                    let _ = std::fs::write(&path, png);
-                }
+                let path = self.failure_screenshot("gone-", css).await;
                 panic!(
                     "{css} is still shown after {STEP:?} (the window: {})",
                     path.display()
@@ -394,6 +421,16 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Saves the window as `target/e2e-artifacts/FAILED-WHAT-CSS.png` for a
+    /// wait that failed, and says where.
+    async fn failure_screenshot(&self, what: &str, css: &str) -> PathBuf {
+        let path = crate::artifacts().join(format!("FAILED-{what}{}.png", slug(css)));
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(&path, png);
+        }
+        path
     }
 
     /// Saves a screenshot of the window as `target/e2e-artifacts/NAME.png`.
