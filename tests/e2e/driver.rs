@@ -94,6 +94,32 @@ impl Drop for TauriDriver {
     }
 }
 
+/// How often the waits look again: text, attributes and opened links every
+/// 100 ms, whether something is in view or gone every 50 ms.
+const SLOW: Duration = Duration::from_millis(100);
+const FAST: Duration = Duration::from_millis(50);
+
+/// Reads until `done` holds for what was read, every `every`, for at most
+/// `within`; on running out of time, what was read last.
+async fn poll<T>(
+    within: Duration,
+    every: Duration,
+    mut read: impl AsyncFnMut() -> T,
+    done: impl Fn(&T) -> bool,
+) -> Result<(), T> {
+    let deadline = Instant::now() + within;
+    loop {
+        let seen = read().await;
+        if done(&seen) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(seen);
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
 /// A selector as a file name.
 fn slug(css: &str) -> String {
     css.chars()
@@ -179,17 +205,14 @@ impl App {
 
     /// The links the app handed to the system browser, oldest first.
     pub async fn wait_for_opened_link(&self, url: &str) {
-        let deadline = Instant::now() + STEP;
-        loop {
-            let opened = std::fs::read_to_string(opened_links_file(&self.home)).unwrap_or_default();
-            if opened.lines().any(|line| line == url) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the app did not open {url} in the browser; it opened: {opened:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let read =
+            async || std::fs::read_to_string(opened_links_file(&self.home)).unwrap_or_default();
+        if let Err(opened) = poll(STEP, SLOW, read, |opened| {
+            opened.lines().any(|line| line == url)
+        })
+        .await
+        {
+            panic!("the app did not open {url} in the browser; it opened: {opened:?}");
         }
     }
 
@@ -273,17 +296,9 @@ impl App {
 
     /// Polls until `check` holds for the element's attribute, or fails saying what it saw.
     pub async fn wait_for_attr(&self, css: &str, name: &str, want: &str, within: Duration) {
-        let deadline = Instant::now() + within;
-        loop {
-            let seen = self.attr(css, name).await;
-            if seen.as_deref() == Some(want) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{css} [{name}] stayed {seen:?}, expected {want:?} within {within:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let read = async || self.attr(css, name).await;
+        if let Err(seen) = poll(within, SLOW, read, |seen| seen.as_deref() == Some(want)).await {
+            panic!("{css} [{name}] stayed {seen:?}, expected {want:?} within {within:?}");
         }
     }
 
@@ -296,17 +311,13 @@ impl App {
         check: impl Fn(&str) -> bool,
         within: Duration,
     ) {
-        let deadline = Instant::now() + within;
-        loop {
-            let seen = self.attr(css, name).await;
-            if seen.as_deref().is_some_and(&check) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{css} [{name}] stayed {seen:?}, expected {what} within {within:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let read = async || self.attr(css, name).await;
+        if let Err(seen) = poll(within, SLOW, read, |seen| {
+            seen.as_deref().is_some_and(&check)
+        })
+        .await
+        {
+            panic!("{css} [{name}] stayed {seen:?}, expected {what} within {within:?}");
         }
     }
 
@@ -321,36 +332,26 @@ impl App {
     }
 
     pub async fn wait_for_value(&self, css: &str, want: &str) {
-        let deadline = Instant::now() + STEP;
-        loop {
-            let seen = self.value(css).await;
-            if seen.contains(want) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{css} never held {want:?}; it holds {seen:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let read = async || self.value(css).await;
+        if let Err(seen) = poll(STEP, SLOW, read, |seen| seen.contains(want)).await {
+            panic!("{css} never held {want:?}; it holds {seen:?}");
         }
     }
 
     pub async fn wait_for_text(&self, css: &str, want: &str) {
-        let deadline = Instant::now() + STEP;
-        loop {
-            // Rendered text: CSS may have changed its case (labels are upper-cased).
-            let seen = self.text(css).await;
-            if seen.to_lowercase().contains(&want.to_lowercase()) {
-                return;
-            }
-            if Instant::now() >= deadline {
-                let path = self.failure_screenshot("text-", css).await;
-                panic!(
-                    "{css} never showed {want:?}; it shows {seen:?} (the window: {})",
-                    path.display()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        // Rendered text: CSS may have changed its case (labels are upper-cased).
+        let read = async || self.text(css).await;
+        let want_lower = want.to_lowercase();
+        if let Err(seen) = poll(STEP, SLOW, read, |seen| {
+            seen.to_lowercase().contains(&want_lower)
+        })
+        .await
+        {
+            let path = self.failure_screenshot("text-", css).await;
+            panic!(
+                "{css} never showed {want:?}; it shows {seen:?} (the window: {})",
+                path.display()
+            );
         }
     }
 
@@ -375,10 +376,8 @@ impl App {
     /// looks: inside the window and its scrolling dialog, not under anything
     /// (the point at its centre hits it).
     pub async fn wait_in_view(&self, css: &str) {
-        let deadline = Instant::now() + STEP;
-        loop {
-            let seen = self
-                .client
+        let read = async || {
+            self.client
                 .execute(
                     "const el = document.querySelector(arguments[0]);
                      if (!el) return 'not there';
@@ -393,33 +392,26 @@ impl App {
                 )
                 .await
                 .map(|v| v.as_str().unwrap_or_default().to_owned())
-                .unwrap_or_else(|e| format!("script failed: {e}"));
-            if seen == "seen" {
-                return;
-            }
-            if Instant::now() >= deadline {
-                let path = self.failure_screenshot("in-view-", css).await;
-                panic!(
-                    "{css} is not in view after {STEP:?}: {seen} (the window: {})",
-                    path.display()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+                .unwrap_or_else(|e| format!("script failed: {e}"))
+        };
+        if let Err(seen) = poll(STEP, FAST, read, |seen| seen == "seen").await {
+            let path = self.failure_screenshot("in-view-", css).await;
+            panic!(
+                "{css} is not in view after {STEP:?}: {seen} (the window: {})",
+                path.display()
+            );
         }
     }
 
     /// Waits until nothing matching `css` is shown.
     pub async fn gone(&self, css: &str) {
-        let deadline = Instant::now() + STEP;
-        while self.shown(css).await {
-            if Instant::now() >= deadline {
-                let path = self.failure_screenshot("gone-", css).await;
-                panic!(
-                    "{css} is still shown after {STEP:?} (the window: {})",
-                    path.display()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let read = async || self.shown(css).await;
+        if poll(STEP, FAST, read, |shown| !shown).await.is_err() {
+            let path = self.failure_screenshot("gone-", css).await;
+            panic!(
+                "{css} is still shown after {STEP:?} (the window: {})",
+                path.display()
+            );
         }
     }
 
